@@ -1,0 +1,151 @@
+"""Typed settings: a TOML file plus ETJANST_* environment overrides (`__` between levels).
+
+Precedence, highest first: keyword arguments (tests), environment, the TOML file, defaults.
+With no configuration at all the upstreams are the built-in mocks of the same server.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from gateway.domain.units import RENEW_PRESCRIPTION, Unit, link_groups, normalise_unit_id
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+DEVELOPMENT_SECRET = "etjanst-development-secret-not-for-production"
+
+
+class UpstreamSettings(BaseModel):
+    url: str | None = Field(None, description="Endpoint; None means the built-in mock")
+    connect_timeout_s: float = Field(2.0, gt=0)
+    read_timeout_s: float = Field(10.0, gt=0)
+    logical_address: str = Field(
+        "SE2321000057-7P8R", description="RIV-TA LogicalAddress: the producing source system"
+    )
+
+
+class Upstreams(BaseModel):
+    cosmic: UpstreamSettings = UpstreamSettings()
+
+
+class UnitSettings(BaseModel):
+    name: str
+    services: list[str] = []
+    linked: list[str] = Field([], description="Units whose ordinations show together with these")
+
+
+class AuthSettings(BaseModel):
+    hs256_secret: str | None = DEVELOPMENT_SECRET
+    public_key_file: Path | None = Field(None, description="PEM key for RS256/ES256 tokens")
+    algorithms: list[str] = ["HS256"]
+    audience: str | None = None
+    issuer: str | None = None
+    leeway_s: int = 30
+
+
+class MockSettings(BaseModel):
+    journal_size: int = Field(1000, gt=0)
+    state_dir: Path | None = Field(None, description="Shared mock state; a temp dir when unset")
+
+
+DEFAULT_UNITS: dict[str, dict[str, Any]] = {
+    "SE2321000057-5VTN": {
+        "name": "Tenhults vårdcentral",
+        "services": [RENEW_PRESCRIPTION, "web-booking", "send-message"],
+    },
+    "SE2321000057-5RB2": {
+        "name": "Vårdcentralen Bra Liv Eksjö",
+        "services": [RENEW_PRESCRIPTION, "send-message"],
+    },
+    "SE2321000057-4K1C": {
+        "name": "Hjärtmottagningen, Länssjukhuset Ryhov",
+        "services": [RENEW_PRESCRIPTION],
+        "linked": ["SE2321000057-4K1D"],
+    },
+    "SE2321000057-4K1D": {
+        "name": "Diabetesmottagningen, Länssjukhuset Ryhov",
+        "services": [RENEW_PRESCRIPTION],
+    },
+    "SE2321000057-5SXK": {"name": "Blodcentralen Eksjö", "services": []},
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ETJANST_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    today: date | None = Field(None, description="Pin 'today' (YYYY-MM-DD) for gateway and mocks")
+    consumer_hsa_id: str = Field(
+        "SE2321000057-E1177", description="x-rivta-original-serviceconsumer-hsaid"
+    )
+    upstreams: Upstreams = Upstreams()
+    units: dict[str, UnitSettings] = Field(
+        default_factory=lambda: {k: UnitSettings(**v) for k, v in DEFAULT_UNITS.items()}
+    )
+    auth: AuthSettings = AuthSettings()
+    mocks: MockSettings = MockSettings()
+
+    @field_validator("units")
+    @classmethod
+    def _canonical_unit_ids(cls, units: dict[str, UnitSettings]) -> dict[str, UnitSettings]:
+        return {normalise_unit_id(hsa_id): unit for hsa_id, unit in units.items()}
+
+    @model_validator(mode="after")
+    def _links_name_known_units(self) -> Settings:
+        for hsa_id, unit in self.units.items():
+            unknown = [u for u in unit.linked if u.upper() not in self.units]
+            if unknown:
+                raise ValueError(f"unit {hsa_id} links to units not in the registry: {unknown}")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls)
+
+    def today_date(self) -> date:
+        """The date in Europe/Stockholm, unless pinned."""
+        return self.today or datetime.now(STOCKHOLM).date()
+
+    def unit_registry(self) -> dict[str, Unit]:
+        return {
+            hsa_id: Unit(hsa_id=hsa_id, name=u.name, services=frozenset(u.services))
+            for hsa_id, u in self.units.items()
+        }
+
+    def unit_groups(self) -> dict[str, frozenset[str]]:
+        return link_groups({hsa_id: u.linked for hsa_id, u in self.units.items()})
+
+
+class ConfigFileError(ValueError):
+    pass
+
+
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from an optional TOML file, the environment and keyword overrides."""
+    if config is None:
+        return Settings(**overrides)
+    if not config.is_file():
+        raise ConfigFileError(f"configuration file not found: {config}")
+
+    class FileSettings(Settings):
+        model_config = SettingsConfigDict(toml_file=config)
+
+    return FileSettings(**overrides)

@@ -1,0 +1,1 @@
+"""Offline, stateful, contract-faithful mocks of the upstreams. Never imports the gateway."""

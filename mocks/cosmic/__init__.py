@@ -1,0 +1,1 @@
+"""Cambio Cosmic: GetMedicationHistory v2 (ordinations for renew prescription)."""

@@ -1,0 +1,121 @@
+"""The admin API every mock has under /mocks/<name>/_admin/: reset, dataset, stubs, faults,
+journal. One small handler per route; errors are application/problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from pydantic import ValidationError
+
+from mocks.kit import rules
+from mocks.kit.service import SoapMock
+
+
+def problem(status: int, code: str, detail: str) -> Response:
+    response = jsonify(
+        type=f"urn:etjanst:mocks:problem:{code.lower()}",
+        title=code.replace("_", " ").capitalize(),
+        status=status,
+        detail=detail,
+        code=code,
+    )
+    response.status_code = status
+    response.content_type = "application/problem+json"
+    return response
+
+
+def _invalid(exc: ValidationError) -> Response:
+    reasons = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors()[:10]
+    )
+    return problem(400, "INVALID_DOCUMENT", reasons)
+
+
+def _json_body() -> tuple[Any, Response | None]:
+    document = request.get_json(silent=True)
+    if document is None:
+        return None, problem(400, "INVALID_JSON", "the body must be a JSON document")
+    return document, None
+
+
+def admin_blueprint(mock: SoapMock) -> Blueprint:
+    admin = Blueprint(f"{mock.name}_admin", __name__, url_prefix=f"/mocks/{mock.name}/_admin")
+    store, name = mock.store, mock.name
+
+    @admin.post("/reset")
+    def reset() -> Response:
+        store.reset(name)
+        return jsonify(reset=name)
+
+    @admin.get("/dataset")
+    def get_dataset() -> Response:
+        mock.dataset()  # seeds the default on first use
+        return jsonify(store.raw_dataset(name))
+
+    @admin.put("/dataset")
+    def put_dataset() -> Response:
+        document, error = _json_body()
+        if error:
+            return error
+        try:
+            parsed = mock.parse_dataset(document)
+        except ValidationError as exc:
+            return _invalid(exc)
+        store.put_dataset(name, parsed.model_dump(mode="json", exclude_none=True))
+        return jsonify(summary=mock.summary(parsed))
+
+    def add(kind: str, parse: Any) -> Response:
+        document, error = _json_body()
+        if error:
+            return error
+        try:
+            rule = parse(document)
+        except ValidationError as exc:
+            return _invalid(exc)
+        if rule.operation is not None and rule.operation not in mock.operation_names():
+            known = ", ".join(sorted(mock.operation_names()))
+            return problem(400, "UNKNOWN_OPERATION", f"{rule.operation!r}: this mock has {known}")
+        spec = rule.model_dump(mode="json", exclude_none=True)
+        rule_id = store.add_rule(name, kind, spec, rule.times)
+        response = jsonify(id=rule_id, **spec)
+        response.status_code = 201
+        return response
+
+    @admin.post("/stubs")
+    def add_stub() -> Response:
+        return add("stub", rules.parse_stub)
+
+    @admin.post("/faults")
+    def add_fault() -> Response:
+        return add("fault", rules.parse_fault)
+
+    @admin.get("/stubs")
+    def list_stubs() -> Response:
+        return jsonify(stubs=store.rules(name, "stub"))
+
+    @admin.get("/faults")
+    def list_faults() -> Response:
+        return jsonify(faults=store.rules(name, "fault"))
+
+    @admin.delete("/stubs")
+    def clear_stubs() -> Response:
+        return jsonify(removed=store.clear_rules(name, "stub"))
+
+    @admin.delete("/faults")
+    def clear_faults() -> Response:
+        return jsonify(removed=store.clear_rules(name, "fault"))
+
+    @admin.get("/journal")
+    def journal() -> Response:
+        limit = request.args.get("limit", default=mock.config.journal_size, type=int)
+        if limit is None or limit < 1:
+            return problem(400, "INVALID_LIMIT", "limit is a positive integer")
+        return jsonify(exchanges=store.journal(name, min(limit, mock.config.journal_size)))
+
+    @admin.delete("/journal")
+    def clear_journal() -> Response:
+        store.clear_journal(name)
+        return jsonify(cleared=name)
+
+    return admin

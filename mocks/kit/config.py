@@ -1,0 +1,21 @@
+"""What every mock needs to know about where and when it runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+@dataclass(frozen=True)
+class MockConfig:
+    state_path: Path  # the SQLite file shared by every thread and process of the server
+    today: date | None = None  # pinned 'today'; otherwise the date in Europe/Stockholm
+    journal_size: int = 1000
+    journal_body_bytes: int = 64 * 1024  # longer bodies are cut in the journal, never in replies
+
+    def today_date(self) -> date:
+        return self.today or datetime.now(STOCKHOLM).date()
