@@ -41,8 +41,9 @@ def create_mocks_app(config: MockConfig) -> Flask:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
-        response = problem(exc.code or 500, (exc.name or "error").upper().replace(" ", "_"),
-                           exc.description or "")
+        response = problem(
+            exc.code or 500, (exc.name or "error").upper().replace(" ", "_"), exc.description or ""
+        )
         if getattr(exc, "valid_methods", None):
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response

@@ -1,1 +1,1 @@
-"""Pure rules and models. Imports nothing from Flask, zeep or requests, and never reads the clock."""
+"""Pure rules and models: no Flask, zeep or requests, and never the clock."""

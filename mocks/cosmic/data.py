@@ -20,28 +20,116 @@ SOURCE_SYSTEM = "SE2321000057-7P8R"
 
 # name, NPL id (synthetic), ATC, ATC name, form, strength, unit, dosage instruction
 CATALOGUE: list[tuple[str, str, str, str, str, float, str, str]] = [
-    ("Alvedon", "19750613000024", "N02BE01", "Paracetamol", "Tablett", 500, "mg",
-     "1-2 tabletter vid behov, högst 8 per dygn"),
-    ("Enalapril Actavis", "19970124000116", "C09AA02", "Enalapril", "Tablett", 10, "mg",
-     "1 tablett dagligen"),
-    ("Simvastatin Teva", "20010518000071", "C10AA01", "Simvastatin", "Filmdragerad tablett",
-     20, "mg", "1 tablett till kvällen"),
-    ("Metformin Sandoz", "20030912000039", "A10BA02", "Metformin", "Filmdragerad tablett", 500,
-     "mg", "1 tablett 2 gånger dagligen"),
-    ("Furix", "19650301000018", "C03CA01", "Furosemid", "Tablett", 40, "mg",
-     "1 tablett på morgonen"),
-    ("Omeprazol Actavis", "20020405000065", "A02BC01", "Omeprazol", "Enterokapsel, hård", 20,
-     "mg", "1 kapsel dagligen"),
-    ("Sertralin Accord", "20060629000102", "N06AB06", "Sertralin", "Filmdragerad tablett", 50,
-     "mg", "1 tablett dagligen"),
-    ("Waran", "19580101000051", "B01AA03", "Warfarin", "Tablett", 2.5, "mg",
-     "Enligt ordination från AK-mottagningen"),
-    ("Seloken ZOC", "19930831000044", "C07AB02", "Metoprolol", "Depottablett", 50, "mg",
-     "1 tablett på morgonen"),
-    ("NovoRapid FlexPen", "19990907000013", "A10AB05", "Insulin aspart", "Injektionsvätska, "
-     "lösning i förfylld injektionspenna", 100, "E/ml", "Enligt ordination"),
-    ("Levaxin", "19860214000088", "H03AA01", "Levotyroxin", "Tablett", 0.1, "mg",
-     "1 tablett på morgonen"),
+    (
+        "Alvedon",
+        "19750613000024",
+        "N02BE01",
+        "Paracetamol",
+        "Tablett",
+        500,
+        "mg",
+        "1-2 tabletter vid behov, högst 8 per dygn",
+    ),
+    (
+        "Enalapril Actavis",
+        "19970124000116",
+        "C09AA02",
+        "Enalapril",
+        "Tablett",
+        10,
+        "mg",
+        "1 tablett dagligen",
+    ),
+    (
+        "Simvastatin Teva",
+        "20010518000071",
+        "C10AA01",
+        "Simvastatin",
+        "Filmdragerad tablett",
+        20,
+        "mg",
+        "1 tablett till kvällen",
+    ),
+    (
+        "Metformin Sandoz",
+        "20030912000039",
+        "A10BA02",
+        "Metformin",
+        "Filmdragerad tablett",
+        500,
+        "mg",
+        "1 tablett 2 gånger dagligen",
+    ),
+    (
+        "Furix",
+        "19650301000018",
+        "C03CA01",
+        "Furosemid",
+        "Tablett",
+        40,
+        "mg",
+        "1 tablett på morgonen",
+    ),
+    (
+        "Omeprazol Actavis",
+        "20020405000065",
+        "A02BC01",
+        "Omeprazol",
+        "Enterokapsel, hård",
+        20,
+        "mg",
+        "1 kapsel dagligen",
+    ),
+    (
+        "Sertralin Accord",
+        "20060629000102",
+        "N06AB06",
+        "Sertralin",
+        "Filmdragerad tablett",
+        50,
+        "mg",
+        "1 tablett dagligen",
+    ),
+    (
+        "Waran",
+        "19580101000051",
+        "B01AA03",
+        "Warfarin",
+        "Tablett",
+        2.5,
+        "mg",
+        "Enligt ordination från AK-mottagningen",
+    ),
+    (
+        "Seloken ZOC",
+        "19930831000044",
+        "C07AB02",
+        "Metoprolol",
+        "Depottablett",
+        50,
+        "mg",
+        "1 tablett på morgonen",
+    ),
+    (
+        "NovoRapid FlexPen",
+        "19990907000013",
+        "A10AB05",
+        "Insulin aspart",
+        "Injektionsvätska, lösning i förfylld injektionspenna",
+        100,
+        "E/ml",
+        "Enligt ordination",
+    ),
+    (
+        "Levaxin",
+        "19860214000088",
+        "H03AA01",
+        "Levotyroxin",
+        "Tablett",
+        0.1,
+        "mg",
+        "1 tablett på morgonen",
+    ),
 ]
 DRUGS = {entry[0]: entry for entry in CATALOGUE}
 
@@ -79,22 +167,30 @@ class _Builder:
         name, npl, atc, atc_name, form, strength, unit_of, dosage = DRUGS[drug]
         chain = chain or f"CH-{self.label}-{self.n}"
         drug_doc = {
-            "name": name, "nplId": npl, "atcCode": atc, "atcName": atc_name, "form": form,
-            "strength": strength, "strengthUnit": unit_of, "dosageInstruction": dosage,
+            "name": name,
+            "nplId": npl,
+            "atcCode": atc,
+            "atcName": atc_name,
+            "form": form,
+            "strength": strength,
+            "strengthUnit": unit_of,
+            "dosageInstruction": dosage,
         }
         drug_doc.update(drug_overrides or {})
-        self.records.append({
-            "documentId": f"DOC-{self.label}-{self.n}",
-            "careUnitHSAId": unit,
-            "authorTime": authored.isoformat(),
-            "prescriptionId": f"RX-{self.label}-{self.n}",
-            "prescriptionChainId": chain,
-            "prescriberName": "Doktor Synthetic",
-            "prescriberHSAId": "SE2321000057-L001",
-            "startOfTreatment": authored.isoformat(),
-            "drug": {k: v for k, v in drug_doc.items() if v is not None},
-            **record,
-        })
+        self.records.append(
+            {
+                "documentId": f"DOC-{self.label}-{self.n}",
+                "careUnitHSAId": unit,
+                "authorTime": authored.isoformat(),
+                "prescriptionId": f"RX-{self.label}-{self.n}",
+                "prescriptionChainId": chain,
+                "prescriberName": "Doktor Synthetic",
+                "prescriberHSAId": "SE2321000057-L001",
+                "startOfTreatment": authored.isoformat(),
+                "drug": {k: v for k, v in drug_doc.items() if v is not None},
+                **record,
+            }
+        )
         return chain
 
     def patient(self, number: str) -> dict[str, Any]:
@@ -116,19 +212,38 @@ def _adult_rules(today: date) -> dict[str, Any]:
     b.add("Omeprazol Actavis", b.at(60), nullified=True)
     b.add("Sertralin Accord", b.at(45), approvedForPatient=False)
     b.add("Waran", b.at(20))  # 2,5 mg
-    b.add("Levaxin", b.at(15), drug_overrides={
-        "name": None, "nplId": None, "packName": "Levaxin 100 mikrog tablett 100 st",
-        "nplPackId": "19860214100045",
-    })
-    b.add("Alvedon", b.at(10), drug_overrides={
-        "name": None, "nplId": None, "atcCode": None, "atcName": None, "form": None,
-        "strength": None, "strengthUnit": None,
-        "unstructured": "Kaliumklorid mixtur 1 mmol/ml (extempore)",
-    })
+    b.add(
+        "Levaxin",
+        b.at(15),
+        drug_overrides={
+            "name": None,
+            "nplId": None,
+            "packName": "Levaxin 100 mikrog tablett 100 st",
+            "nplPackId": "19860214100045",
+        },
+    )
+    b.add(
+        "Alvedon",
+        b.at(10),
+        drug_overrides={
+            "name": None,
+            "nplId": None,
+            "atcCode": None,
+            "atcName": None,
+            "form": None,
+            "strength": None,
+            "strengthUnit": None,
+            "unstructured": "Kaliumklorid mixtur 1 mmol/ml (extempore)",
+        },
+    )
     b.add("Seloken ZOC", b.at(90), unit=EKSJO)  # another, unlinked unit
     old = datetime.combine(years_before(today, 7), time(9, 0))
-    b.add("Furix", old, endOfTreatment=(old + timedelta(days=365)).isoformat(),
-          prescriptionStatus="Inactive")
+    b.add(
+        "Furix",
+        old,
+        endOfTreatment=(old + timedelta(days=365)).isoformat(),
+        prescriptionStatus="Inactive",
+    )
     return b.patient(identity(date(1968, 4, 15), 238))
 
 
@@ -147,17 +262,22 @@ def _single(today: date, label: str, number: str, drug: str = "Alvedon") -> dict
 
 
 def _many_records(today: date, count: int = 2000) -> dict[str, Any]:
-    """2,000 records over six years at three units: half are first prescriptions, half renewals
-    of the same chain, with every 10th chain ending in a discontinuation."""
+    """2,000 records at Tenhult over six years, all returned for a Tenhult query (no end of
+    treatment, so each overlaps the window): 1,000 chains of a first prescription and a renewal,
+    every 10th chain ending in a discontinuation instead."""
     b = _Builder(today, "many-records")
-    units = cycle([TENHULT, TENHULT, EKSJO, HEART_CLINIC])
     drugs = cycle(name for name, *_ in CATALOGUE)
     for i in range(count // 2):
-        drug, unit = next(drugs), next(units)
+        drug, unit = next(drugs), TENHULT
         first = b.at(30 + (i * 7) % (6 * 365))
         chain = b.add(drug, first, unit=unit, prescriptionStatus="Inactive")
-        b.add(drug, first + timedelta(days=3), unit=unit, chain=chain,
-              typeOfPrescription="U" if i % 10 == 0 else "I")
+        b.add(
+            drug,
+            first + timedelta(days=3),
+            unit=unit,
+            chain=chain,
+            typeOfPrescription="U" if i % 10 == 0 else "I",
+        )
     return b.patient(identity(date(1952, 11, 3), 457))
 
 

@@ -5,11 +5,12 @@ Field names follow the contract's element names so a record reads like the XML i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as ChecksumError
 
@@ -71,6 +72,8 @@ class CosmicDataset(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sourceSystemHSAId: str = "SE2321000057-7P8R"
     patients: list[Patient] = []
+    # Each record's XML, rendered and validated once per dataset version (see responses.py).
+    _rendered: dict[int, bytes] = PrivateAttr(default_factory=dict)
 
     @field_validator("patients")
     @classmethod
@@ -82,3 +85,10 @@ class CosmicDataset(BaseModel):
     @cached_property
     def by_patient(self) -> dict[str, Patient]:
         return {p.id: p for p in self.patients}
+
+    def rendered(self, record: Record, render: Callable[[Record], bytes]) -> bytes:
+        key = id(record)
+        found = self._rendered.get(key)
+        if found is None:
+            found = self._rendered[key] = render(record)
+        return found

@@ -30,19 +30,16 @@ def _date(text: str | None) -> date | None:
     return datetime.strptime(text, "%Y%m%d").date() if text else None
 
 
-def get_medication_history(call: Call) -> etree._Element:
+def get_medication_history(call: Call) -> bytes:
     request = call.request.payload
     dataset: CosmicDataset = call.dataset
-    response = etree.Element(f"{R}GetMedicationHistoryResponse", nsmap=NSMAP)
 
     source = _text(request, f"{R}sourceSystemHSAId")
     if source and source.upper() != call.logical_address.upper():
-        _result(response, "ERROR", "sourceSystemHSAId must equal the LogicalAddress",
-                error_code="INVALID_REQUEST")
-        return response
+        message = "sourceSystemHSAId must equal the LogicalAddress"
+        return _answer(call, [], "ERROR", message, "INVALID_REQUEST")
     if call.result is not None and call.result.resultCode == "ERROR":
-        _result(response, "ERROR", call.result.message, call.result.errorCode)
-        return response
+        return _answer(call, [], "ERROR", call.result.message, call.result.errorCode)
 
     patient_id = _text(request, f"{R}patientId/{C}id") or ""
     patient = dataset.by_patient.get(patient_id)
@@ -54,23 +51,35 @@ def get_medication_history(call: Call) -> etree._Element:
     chain = _text(request, f"{R}prescriptionChainId/{C}extension") or _text(
         request, f"{R}prescriptionChainId/{C}root"
     )
-    for record in patient.records if patient else []:
-        if units and record.careUnitHSAId.upper() not in units:
-            continue
-        if givers and record.careGiverHSAId.upper() not in givers:
-            continue
-        if not _overlaps(record, start, end):
-            continue
-        if status and record.prescriptionStatus != status:
-            continue
-        if chain and record.prescriptionChainId != chain:
-            continue
-        _render_record(response, record, patient_id, dataset.sourceSystemHSAId)
+
+    def render(record: Record) -> bytes:
+        wrapper = etree.Element(f"{R}GetMedicationHistoryResponse", nsmap=NSMAP)
+        _render_record(wrapper, record, patient_id, dataset.sourceSystemHSAId)
+        _result(wrapper, "OK")
+        return etree.tostring(call.validated(wrapper)[0])
+
+    records = [
+        dataset.rendered(record, render)
+        for record in (patient.records if patient else [])
+        if (not units or record.careUnitHSAId.upper() in units)
+        and (not givers or record.careGiverHSAId.upper() in givers)
+        and _overlaps(record, start, end)
+        and (not status or record.prescriptionStatus == status)
+        and (not chain or record.prescriptionChainId == chain)
+    ]
     if call.result is not None:  # INFO: done, with a message the citizen must see
-        _result(response, call.result.resultCode, call.result.message, call.result.errorCode)
-    else:
-        _result(response, "OK")
-    return response
+        return _answer(call, records, "INFO", call.result.message, call.result.errorCode)
+    return _answer(call, records, "OK")
+
+
+def _answer(
+    call: Call, records: list[bytes], code: str, message: str = "", error_code: str | None = None
+) -> bytes:
+    """The response element around already validated records; the result is validated here."""
+    wrapper = etree.Element(f"{R}GetMedicationHistoryResponse", nsmap=NSMAP)
+    _result(wrapper, code, message, error_code)
+    start, end = etree.tostring(call.validated(wrapper)).split(b">", 1)
+    return start + b">" + b"".join(records) + end
 
 
 def _overlaps(record: Record, start: date | None, end: date | None) -> bool:
@@ -165,8 +174,11 @@ def _render_record(
 
 def _render_drug(choice: etree._Element, drug: Drug) -> None:
     if drug.unstructured:
-        _sub(_sub(choice, "unstructuredDrugInformation"), "unstructuredInformation",
-             drug.unstructured)
+        _sub(
+            _sub(choice, "unstructuredDrugInformation"),
+            "unstructuredInformation",
+            drug.unstructured,
+        )
     if drug.nplPackId or drug.packName:
         _cv(_sub(choice, "drugArticle"), "nplPackId", drug.nplPackId, NPL_OID, drug.packName)
     if drug.nplId or drug.name or drug.atcCode or drug.form or drug.strength is not None:

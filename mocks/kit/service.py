@@ -38,23 +38,36 @@ REGISTRY_NS = "urn:riv:itintegration:registry:1"
 LOGICAL_ADDRESS = f"{{{REGISTRY_NS}}}LogicalAddress"
 
 
+class InvalidMockResponse(Exception):
+    """A mock built something its own schema rejects: a bug in the mock, answered as a fault."""
+
+
 @dataclass(frozen=True)
 class Call:
-    """What an operation handler gets: the request, the dataset, today and any business-result
-    fault to apply."""
+    """What an operation handler gets: the request, the dataset, today, any business-result
+    fault to apply, and the schema every piece of the answer must pass."""
 
     request: SoapRequest
     logical_address: str
     dataset: Any
     today: date
     result: rules.ResultFault | None
+    schema: Schema
+
+    def validated(self, element: etree._Element) -> etree._Element:
+        errors = self.schema.errors(element)
+        if errors:
+            raise InvalidMockResponse(errors[0])
+        return element
 
 
 @dataclass(frozen=True)
 class Operation:
     name: str
     soap_action: str
-    handler: Callable[[Call], etree._Element]
+    # Returns the Body payload as XML bytes, built only from parts that passed call.validated()
+    # (so the answer is valid without validating megabytes on every request).
+    handler: Callable[[Call], bytes]
 
 
 class SoapMock(ABC):
@@ -148,11 +161,18 @@ class SoapMock(ABC):
             canned = rules.parse_stub(stub)
             return Response(canned.body, status=canned.status, content_type=canned.contentType)
 
-        call = Call(soap, logical_address, self.dataset(), self.config.today_date(), result_fault)
-        payload = operation.handler(call)
-        errors = self.schema.errors(payload)
-        if errors:  # a bug in the mock: never hand out something the real producer could not
-            return self._fault("Server", "the mock built an invalid response: " + errors[0])
+        call = Call(
+            soap,
+            logical_address,
+            self.dataset(),
+            self.config.today_date(),
+            result_fault,
+            self.schema,
+        )
+        try:
+            payload = operation.handler(call)
+        except InvalidMockResponse as exc:  # never hand out what the real producer could not
+            return self._fault("Server", f"the mock built an invalid response: {exc}")
         return Response(envelope(payload), content_type=XML_CONTENT_TYPE)
 
     def _technical_fault(self, chosen: rules.Fault) -> Response | None:
@@ -165,8 +185,7 @@ class SoapMock(ABC):
         if isinstance(chosen, rules.SoapFaultFault):
             return self._fault(chosen.faultcode, f"{chosen.code} {chosen.message}".strip())
         if isinstance(chosen, rules.MalformedFault):
-            cut = envelope(etree.Element("Truncated"))[:60]
-            return Response(cut + b"<unclosed", content_type=XML_CONTENT_TYPE)
+            return Response(envelope(b"<Truncated>")[:-20], content_type=XML_CONTENT_TYPE)
         _drop_connection()
         return Response(b"", status=500)
 

@@ -46,19 +46,25 @@ def parse_request(body: bytes) -> SoapRequest:
     return SoapRequest(header=document.find(f"{{{SOAP_ENV}}}Header"), payload=children[0])
 
 
-def envelope(payload: etree._Element) -> bytes:
-    root = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
-    etree.SubElement(root, f"{{{SOAP_ENV}}}Header")
-    etree.SubElement(root, f"{{{SOAP_ENV}}}Body").append(payload)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+ENVELOPE_START = (
+    b"<?xml version='1.0' encoding='UTF-8'?>\n"
+    b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">'
+    b"<soap:Header/><soap:Body>"
+)
+ENVELOPE_END = b"</soap:Body></soap:Envelope>"
+
+
+def envelope(payload: bytes) -> bytes:
+    """Wrap a serialised Body payload (which declares its own namespaces)."""
+    return ENVELOPE_START + payload + ENVELOPE_END
 
 
 def fault(code: str, message: str) -> bytes:
     """A SOAP 1.1 fault; `code` is Client or Server (the RIV-TA platform codes go in the text)."""
-    body = etree.Element(f"{{{SOAP_ENV}}}Fault")
+    body = etree.Element(f"{{{SOAP_ENV}}}Fault", nsmap={"soap": SOAP_ENV})
     etree.SubElement(body, "faultcode").text = f"soap:{code}"
     etree.SubElement(body, "faultstring").text = message
-    return envelope(body)
+    return envelope(etree.tostring(body))
 
 
 class Schema:

@@ -118,7 +118,10 @@ class MockStore:
         """The newest rule of `kind` that matches, counting one use of it atomically across
         processes. Without rules this is one cheap read and takes no write lock."""
         db = self._connection()
-        if db.execute("SELECT 1 FROM rules WHERE mock=? AND kind=?", (mock, kind)).fetchone() is None:
+        if (
+            db.execute("SELECT 1 FROM rules WHERE mock=? AND kind=?", (mock, kind)).fetchone()
+            is None
+        ):
             return None
         with self._transaction() as db:
             rows = db.execute(
@@ -157,9 +160,13 @@ class MockStore:
             db.execute("DELETE FROM journal WHERE mock=? AND id<=?", (mock, row[0]))
 
     def journal(self, mock: str, limit: int) -> list[dict[str, Any]]:
-        rows = self._connection().execute(
-            "SELECT entry FROM journal WHERE mock=? ORDER BY id DESC LIMIT ?", (mock, limit)
-        ).fetchall()
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT entry FROM journal WHERE mock=? ORDER BY id DESC LIMIT ?", (mock, limit)
+            )
+            .fetchall()
+        )
         return [json.loads(text) for (text,) in reversed(rows)]
 
     def clear_journal(self, mock: str) -> None:

@@ -1,0 +1,144 @@
+"""The `etjanst` command: up, mocks, token, contracts."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import shutil
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from gateway.auth import mint_token
+from gateway.domain.identity import InvalidIdentityNumber, parse_identity
+from gateway.settings import ConfigFileError, Settings, load_settings
+
+DURATION = re.compile(r"(\d+)([smhd]?)")
+UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class CliError(Exception):
+    """A readable message for the user; the command exits with status 2."""
+
+
+def duration(text: str) -> timedelta:
+    match = DURATION.fullmatch(text.strip())
+    if not match or int(match.group(1)) == 0:
+        raise argparse.ArgumentTypeError("a duration such as 3600, 90s, 15m, 8h or 1d")
+    return timedelta(seconds=int(match.group(1)) * UNITS[match.group(2)])
+
+
+def _settings(config: Path | None) -> Settings:
+    try:
+        return load_settings(config)
+    except ConfigFileError as exc:
+        raise CliError(str(exc)) from exc
+    except ValidationError as exc:
+        lines = [f"  {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        raise CliError("the settings are not valid:\n" + "\n".join(lines)) from exc
+
+
+def _serve(args: argparse.Namespace, mocks_only: bool) -> int:
+    from etjanst.gunicorn_runner import run
+    from etjanst.server import (
+        combined_app,
+        loopback_url,
+        mocks_only_app,
+        state_dir,
+        uses_builtin_mocks,
+    )
+
+    settings = _settings(args.config)
+    mocks_dir = state_dir(settings)
+    base_url = loopback_url(args.host, args.port)
+    if mocks_only:
+        what = f"mocks on {base_url}/mocks/"
+        build = lambda: mocks_only_app(settings, mocks_dir)  # noqa: E731
+    else:
+        builtin = " (upstreams: the built-in mocks)" if uses_builtin_mocks(settings) else ""
+        what = f"gateway on {base_url}/docs, mocks on {base_url}/mocks/{builtin}"
+        build = lambda: combined_app(settings, base_url, mocks_dir)  # noqa: E731
+    print(f"etjanst: {what}", file=sys.stderr, flush=True)
+    try:
+        run(build, args.host, args.port, args.workers, args.threads, args.timeout, args.access_log)
+    finally:
+        if settings.mocks.state_dir is None:
+            shutil.rmtree(mocks_dir, ignore_errors=True)
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    settings = _settings(args.config)
+    if not settings.auth.hs256_secret:
+        raise CliError("auth.hs256_secret is not set: development tokens are signed with it")
+    for label, number in (("the identity number", args.identity), ("--act-for", args.act_for)):
+        if number is None:
+            continue
+        try:
+            parse_identity(number)
+        except InvalidIdentityNumber as exc:  # never echo the number back
+            raise CliError(
+                f"{label} is not a valid personnummer or samordningsnummer: {exc}"
+            ) from exc
+    print(mint_token(settings.auth.hs256_secret, args.identity, args.act_for, args.ttl))
+    return 0
+
+
+def _contracts(args: argparse.Namespace) -> int:
+    from contracts.runner import run_suites
+
+    return run_suites(args.target, args.junit, args.pytest_args)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="etjanst", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True)
+
+    for name, help_text in (
+        ("up", "gateway and all mocks on one port"),
+        ("mocks", "the mocks alone, for people building their own clients"),
+    ):
+        serve = commands.add_parser(name, help=help_text)
+        serve.add_argument("--host", default="127.0.0.1")
+        serve.add_argument("--port", type=int, default=8000)
+        serve.add_argument("--config", type=Path, help="TOML settings file")
+        serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+        serve.add_argument("--threads", type=int, default=16, help="threads per worker")
+        serve.add_argument("--timeout", type=int, default=60, help="worker timeout, seconds")
+        serve.add_argument("--access-log", action="store_true", help="log every request")
+        serve.set_defaults(run=lambda a, m=(name == "mocks"): _serve(a, m))
+
+    token = commands.add_parser("token", help="print a development JWT (HS256)")
+    token.add_argument("identity", help="12-digit personnummer or samordningsnummer")
+    token.add_argument("--act-for", help="the child's number, when acting as guardian/proxy")
+    token.add_argument("--ttl", type=duration, default=timedelta(hours=1), help="e.g. 15m, 8h")
+    token.add_argument("--config", type=Path, help="TOML settings file")
+    token.set_defaults(run=_token)
+
+    contracts = commands.add_parser("contracts", help="run the consumer contract suites")
+    contracts.add_argument(
+        "--target", default="mocks", help="'mocks' (built-in, started here) or a TOML settings file"
+    )
+    contracts.add_argument("--junit", type=Path, help="write JUnit XML here")
+    contracts.add_argument(
+        "pytest_args", nargs=argparse.REMAINDER, help="after --: extra pytest arguments"
+    )
+    contracts.set_defaults(run=_contracts)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except CliError as exc:
+        print(f"etjanst {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""`etjanst up` and `etjanst mocks` under gunicorn (gthread workers), as in production.
+
+Each worker builds its own app after the fork; the mocks' shared state file is chosen before
+it, so every worker sees the same datasets, stubs, faults and journal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from etjanst.server import WSGIApp
+
+
+class Server(BaseApplication):  # type: ignore[misc]
+    def __init__(self, build: Callable[[], WSGIApp], options: dict[str, Any]) -> None:
+        self.build, self.options = build, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WSGIApp:
+        return self.build()
+
+
+def run(
+    build: Callable[[], WSGIApp],
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    timeout_s: int,
+    access_log: bool,
+) -> None:
+    options: dict[str, Any] = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "timeout": timeout_s,
+        "graceful_timeout": 5,
+        "loglevel": "info",
+    }
+    if access_log:
+        options["accesslog"] = "-"
+    Server(build, options).run()

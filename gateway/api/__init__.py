@@ -1,0 +1,1 @@
+"""HTTP layer: one blueprint per citizen service, thin views, problem+json errors."""

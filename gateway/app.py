@@ -1,0 +1,114 @@
+"""create_app(settings): the gateway's Flask app. Nothing is built at import time."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+
+from flask import Flask, Response, g, request
+from prometheus_client import CollectorRegistry, Counter
+from werkzeug.exceptions import HTTPException
+
+from gateway.api import operations, ordinations
+from gateway.api.problems import problem
+from gateway.auth import TokenVerifier
+from gateway.context import correlation_id
+from gateway.domain.identity import mask_text
+from gateway.errors import ApiError, UpstreamError
+from gateway.logs import install_identity_masking
+from gateway.services.renew_prescription import RenewPrescription
+from gateway.settings import DEVELOPMENT_SECRET, Settings
+from gateway.upstreams.cosmic import CosmicClient
+from gateway.upstreams.soap import UpstreamMetrics
+
+CORRELATION_HEADER = "X-Correlation-ID"
+ACCEPTABLE_CORRELATION_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
+
+log = logging.getLogger("etjanst.gateway")
+
+
+@dataclass
+class Runtime:
+    """Everything a request needs that is built once per process."""
+
+    settings: Settings
+    tokens: TokenVerifier
+    registry: CollectorRegistry
+    renew_prescription: RenewPrescription
+    requests_total: Counter
+
+    def upstream_urls(self) -> dict[str, str | None]:
+        return {"cosmic": self.settings.upstreams.cosmic.url}
+
+
+def create_app(settings: Settings) -> Flask:
+    install_identity_masking()
+    app = Flask("gateway")
+    app.json.sort_keys = False
+    registry = CollectorRegistry()
+    metrics = UpstreamMetrics(registry)
+    cosmic = CosmicClient(settings.upstreams.cosmic, settings.consumer_hsa_id, metrics)
+    if settings.auth.hs256_secret == DEVELOPMENT_SECRET and settings.auth.public_key_file is None:
+        log.warning("auth uses the built-in development secret: set ETJANST_AUTH__HS256_SECRET")
+    app.extensions["etjanst"] = Runtime(
+        settings=settings,
+        tokens=TokenVerifier(settings.auth),
+        registry=registry,
+        renew_prescription=RenewPrescription(
+            settings.unit_registry(), settings.unit_groups(), cosmic, settings.today_date
+        ),
+        requests_total=Counter(
+            "etjanst_requests_total",
+            "Gateway requests",
+            ["endpoint", "status"],
+            registry=registry,
+        ),
+    )
+    app.register_blueprint(ordinations.blueprint)
+    app.register_blueprint(operations.blueprint)
+    _correlation(app)
+    _errors(app)
+    return app
+
+
+def _correlation(app: Flask) -> None:
+    @app.before_request
+    def take_correlation_id() -> None:
+        given = request.headers.get(CORRELATION_HEADER, "")
+        g.correlation_id = (
+            given if ACCEPTABLE_CORRELATION_ID.fullmatch(given) else str(uuid.uuid4())
+        )
+        correlation_id.set(g.correlation_id)
+
+    @app.after_request
+    def give_correlation_id(response: Response) -> Response:
+        response.headers[CORRELATION_HEADER] = g.get("correlation_id", "")
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        app.extensions["etjanst"].requests_total.labels(endpoint, response.status_code).inc()
+        return response
+
+
+def _errors(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def api_error(exc: ApiError) -> Response:
+        if isinstance(exc, UpstreamError):
+            log.warning("%s %s [%s]", exc.code, mask_text(exc.detail), g.get("correlation_id"))
+        response = problem(exc.status, exc.code, exc.title, mask_text(exc.detail))
+        if exc.status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        code = (exc.name or "error").upper().replace(" ", "_")
+        response = problem(exc.code or 500, code, exc.name or "Error", exc.description or "")
+        if getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Response:
+        log.exception("unexpected error [%s]", g.get("correlation_id"))
+        return problem(500, "INTERNAL_ERROR", "Internal error", "see the gateway log")

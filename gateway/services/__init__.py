@@ -1,0 +1,1 @@
+"""One module per e-service: asks the domain, calls upstream clients, returns domain results."""
