@@ -1,0 +1,303 @@
+"""The Cosmic mock on its own, over HTTP: contract behaviour, SOAP faults for bad requests,
+and the admin API (dataset, stubs, faults, journal, reset)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+import requests
+import zeep
+from lxml import etree
+
+from contracts.cosmic import REGISTRY_NS, RESPONDER_NS, SOAP_ACTION, WSDL
+from tests.conftest import TENHULT
+
+Admin = Callable[..., requests.Response]
+ENDPOINT = "/mocks/cosmic/GetMedicationHistory/2/rivtabp21"
+PNR_OID = "1.2.752.129.2.1.3.1"
+
+
+@pytest.fixture(scope="module")
+def soap_client() -> zeep.Client:
+    return zeep.Client(str(WSDL))
+
+
+@pytest.fixture
+def call(
+    base_url: str, http: requests.Session, soap_client: zeep.Client
+) -> Callable[..., requests.Response]:
+    def send(logical_address: str = "SE2321000057-7P8R", **arguments: object) -> requests.Response:
+        message = soap_client.create_message(
+            soap_client.service,
+            "GetMedicationHistory",
+            _soapheaders={"LogicalAddress": logical_address},
+            **arguments,
+        )
+        return post(http, base_url, etree.tostring(message))
+
+    return send
+
+
+def post(http: requests.Session, base_url: str, body: bytes) -> requests.Response:
+    headers = {"SOAPAction": f'"{SOAP_ACTION}"', "Content-Type": "text/xml; charset=utf-8"}
+    return http.post(f"{base_url}{ENDPOINT}", data=body, headers=headers, timeout=10)
+
+
+def payload(response: requests.Response) -> etree._Element:
+    return etree.fromstring(response.content)[1][0]
+
+
+def fault_text(response: requests.Response) -> str:
+    assert response.status_code == 500
+    fault = payload(response)
+    assert fault.findtext("faultcode") == "soap:Client"
+    return fault.findtext("faultstring")
+
+
+C = "{urn:riv:clinicalprocess:activityprescription:actoutcome:2}"
+R = f"{{{RESPONDER_NS}}}"
+
+
+def documents(response: requests.Response) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [d.text for d in payload(response).iter(f"{C}documentId")]
+
+
+def test_wsdl_names_this_server_and_its_schemas_resolve(base_url: str) -> None:
+    client = zeep.Client(f"{base_url}{ENDPOINT}?wsdl")  # fetches the WSDL and its XSDs over HTTP
+    address = (
+        client.wsdl.services["GetMedicationHistoryResponderService"]
+        .ports["GetMedicationHistoryResponderPort"]
+        .binding_options["address"]
+    )
+    assert address == f"{base_url}{ENDPOINT}"
+
+
+def test_filters_on_unit_period_status_and_chain(
+    call: Callable[..., requests.Response], patients: dict[str, str]
+) -> None:
+    patient = {"id": patients["adult-rules"], "type": PNR_OID}
+    everything = documents(call(patientId=patient))
+    assert len(everything) == 14
+    eksjo = documents(call(patientId=patient, careUnitHSAId=["SE2321000057-5RB2"]))
+    assert eksjo == ["DOC-adult-rules-13"]
+    window = documents(call(patientId=patient, datePeriod={"start": "20211125", "end": "20261125"}))
+    assert "DOC-adult-rules-14" not in window  # ended six years ago
+    assert "DOC-adult-rules-7" in window  # begun before the period, still going: overlaps
+    active = documents(call(patientId=patient, prescriptionStatus="Active"))
+    assert "DOC-adult-rules-2" not in active and "DOC-adult-rules-3" in active
+    chain = documents(
+        call(patientId=patient, prescriptionChainId={"root": "x", "extension": "CH-adult-rules-2"})
+    )
+    assert chain == ["DOC-adult-rules-2", "DOC-adult-rules-3"]
+
+
+def test_source_system_must_equal_the_logical_address(
+    call: Callable[..., requests.Response], patients: dict[str, str]
+) -> None:
+    response = call(
+        patientId={"id": patients["adult-rules"], "type": PNR_OID},
+        sourceSystemHSAId="SE2321000057-XXXX",
+    )
+    result = payload(response).find(f"{R}result")
+    assert response.status_code == 200
+    assert result.findtext(f"{C}resultCode") == "ERROR"
+    assert result.findtext(f"{C}errorCode") == "INVALID_REQUEST"
+
+
+def test_unknown_patient_is_ok_and_empty(call: Callable[..., requests.Response]) -> None:
+    response = call(patientId={"id": "191212121212", "type": PNR_OID})
+    assert documents(response) == []
+    assert payload(response).findtext(f"{R}result/{C}resultCode") == "OK"
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        (b"not xml", "not well-formed"),
+        (b"<Envelope/>", "not a SOAP 1.1 Envelope"),
+        (
+            b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+            b"<x:Other xmlns:x='urn:x'/></s:Body></s:Envelope>",
+            "unknown operation",
+        ),
+        (
+            f'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+            f'<r:GetMedicationHistory xmlns:r="{RESPONDER_NS}"/></s:Body></s:Envelope>'.encode(),
+            "patientId",
+        ),
+        (
+            f'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+            f'<r:GetMedicationHistory xmlns:r="{RESPONDER_NS}" xmlns:c="{C[1:-1]}"><r:patientId>'
+            f"<c:id>191212121212</c:id><c:type>{PNR_OID}</c:type></r:patientId>"
+            f"</r:GetMedicationHistory></s:Body></s:Envelope>".encode(),
+            "LogicalAddress",
+        ),
+    ],
+)
+def test_bad_requests_get_a_client_fault_naming_the_problem(
+    http: requests.Session, base_url: str, body: bytes, names: str
+) -> None:
+    text = fault_text(post(http, base_url, body))
+    assert names in text
+    assert "191212121212" not in text
+
+
+def test_invalid_value_is_named_and_masked(call: Callable[..., requests.Response]) -> None:
+    text = fault_text(
+        call(patientId={"id": "191212121212", "type": PNR_OID}, datePeriod={"start": "2021-11-25"})
+    )
+    assert "start" in text
+
+
+def test_xml_entities_are_not_expanded(http: requests.Session, base_url: str) -> None:
+    body = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>&e;'
+        b"</s:Body></s:Envelope>"
+    )
+    response = post(http, base_url, body)
+    assert response.status_code == 500 and b"root:" not in response.content
+
+
+def test_dataset_round_trip_and_validation(
+    mock_admin: Admin, call: Callable[..., requests.Response]
+) -> None:
+    dataset = {
+        "patients": [
+            {
+                "id": "191212121212",
+                "label": "mine",
+                "records": [
+                    {
+                        "documentId": "D1",
+                        "careUnitHSAId": TENHULT,
+                        "authorTime": "2026-01-02T03:04:05",
+                        "prescriptionId": "RX1",
+                        "drug": {"name": "Testdrog", "strength": 1, "strengthUnit": "g"},
+                    }
+                ],
+            }
+        ]
+    }
+    put = mock_admin("PUT", "dataset", json=dataset)
+    assert put.status_code == 200 and put.json()["summary"] == {"patients": 1, "records": 1}
+    assert documents(call(patientId={"id": "191212121212", "type": PNR_OID})) == ["D1"]
+    stored = mock_admin("GET", "dataset").json()
+    assert stored["patients"][0]["records"][0]["typeOfPrescription"] == "I"
+
+
+@pytest.mark.parametrize(
+    ("document", "says"),
+    [
+        ({"patients": [{"id": "191212121213"}]}, "check digit"),
+        ({"patients": [{"id": "1912"}]}, "patients.0.id"),
+        ({"patients": [{"id": "191212121212", "records": [{"documentId": "x"}]}]}, "careUnitHSAId"),
+        ({"patients": [], "surprise": 1}, "surprise"),
+    ],
+)
+def test_bad_dataset_is_refused_and_nothing_changes(
+    mock_admin: Admin, document: dict, says: str
+) -> None:
+    before = mock_admin("GET", "dataset").json()
+    response = mock_admin("PUT", "dataset", json=document)
+    assert response.status_code == 400
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    assert says in response.json()["detail"]
+    assert mock_admin("GET", "dataset").json() == before
+
+
+def test_stub_served_verbatim_matched_and_counted(
+    mock_admin: Admin, call: Callable[..., requests.Response], patients: dict[str, str]
+) -> None:
+    stub = {
+        "operation": "GetMedicationHistory",
+        "status": 299,
+        "body": "<canned/>",
+        "match": {"patient": patients["no-records"]},
+        "times": 2,
+    }
+    assert mock_admin("POST", "stubs", json=stub).status_code == 201
+    other = call(patientId={"id": patients["adult-rules"], "type": PNR_OID})
+    assert other.status_code == 200
+    for _ in range(2):
+        canned = call(patientId={"id": patients["no-records"], "type": PNR_OID})
+        assert (canned.status_code, canned.text) == (299, "<canned/>")
+    assert call(patientId={"id": patients["no-records"], "type": PNR_OID}).status_code == 200
+    assert mock_admin("GET", "stubs").json() == {"stubs": []}
+
+
+@pytest.mark.parametrize(
+    ("kind", "document", "status"),
+    [
+        ("faults", {"type": "earthquake"}, 400),
+        ("faults", {"type": "latency", "ms": -1}, 400),
+        ("faults", {"type": "soap_fault", "operation": "MakeBooking"}, 400),
+        ("stubs", {"operation": "GetMedicationHistory"}, 400),
+        ("stubs", {"operation": "GetMedicationHistory", "body": "x", "times": 0}, 400),
+    ],
+)
+def test_bad_rules_are_refused(mock_admin: Admin, kind: str, document: dict, status: int) -> None:
+    response = mock_admin("POST", kind, json=document)
+    assert response.status_code == status
+    assert response.json()["code"] in {"INVALID_DOCUMENT", "UNKNOWN_OPERATION"}
+    assert mock_admin("GET", kind).json() == {kind: []}
+
+
+def test_not_json_is_refused(mock_admin: Admin) -> None:
+    response = mock_admin("POST", "faults", data="x", headers={"Content-Type": "text/plain"})
+    assert response.status_code == 400 and response.json()["code"] == "INVALID_JSON"
+
+
+def test_journal_newest_last_with_raw_bodies_masked(
+    mock_admin: Admin, call: Callable[..., requests.Response], patients: dict[str, str]
+) -> None:
+    mock_admin("DELETE", "journal")
+    call(patientId={"id": patients["no-records"], "type": PNR_OID})
+    call(patientId={"id": patients["adult-rules"], "type": PNR_OID})
+    exchanges = mock_admin("GET", "journal").json()["exchanges"]
+    assert [e["operation"] for e in exchanges] == ["GetMedicationHistory"] * 2
+    last = exchanges[-1]
+    assert patients["adult-rules"][:8] + "****" in last["request"]["body"]
+    assert patients["adult-rules"] not in last["request"]["body"] + last["response"]["body"]
+    assert last["response"]["status"] == 200 and "DOC-adult-rules-1" in last["response"]["body"]
+    assert set(last) == {"operation", "request", "response", "at"}
+    assert mock_admin("GET", "journal", params={"limit": 1}).json()["exchanges"] == [last]
+
+
+def test_reset_restores_the_default_dataset_and_clears_rules(mock_admin: Admin) -> None:
+    mock_admin("PUT", "dataset", json={"patients": []})
+    mock_admin("POST", "faults", json={"type": "malformed"})
+    mock_admin("POST", "reset")
+    assert len(mock_admin("GET", "dataset").json()["patients"]) == 9
+    assert mock_admin("GET", "faults").json() == {"faults": []}
+
+
+def test_logical_address_match(
+    mock_admin: Admin, call: Callable[..., requests.Response], patients: dict[str, str]
+) -> None:
+    mock_admin(
+        "POST",
+        "faults",
+        json={"type": "soap_fault", "match": {"logicalAddress": "SE2321000057-OTHR"}},
+    )
+    patient = {"id": patients["no-records"], "type": PNR_OID}
+    assert call(patientId=patient).status_code == 200
+    assert call(logical_address="se2321000057-othr", patientId=patient).status_code == 500
+
+
+def test_index_lists_the_mocks(http: requests.Session, base_url: str) -> None:
+    cosmic = http.get(f"{base_url}/mocks/", timeout=10).json()["mocks"]["cosmic"]
+    assert cosmic["endpoint"] == f"{base_url}{ENDPOINT}"
+    assert cosmic["operations"] == ["GetMedicationHistory"]
+
+
+def test_registry_namespace_of_the_header_is_riv(soap_client: zeep.Client) -> None:
+    message = soap_client.create_message(
+        soap_client.service,
+        "GetMedicationHistory",
+        _soapheaders={"LogicalAddress": "A"},
+        patientId={"id": "1", "type": "2"},
+    )
+    assert message.find(f".//{{{REGISTRY_NS}}}LogicalAddress").text == "A"

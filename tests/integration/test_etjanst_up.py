@@ -1,0 +1,163 @@
+"""`etjanst up` as a user runs it: gunicorn with two worker processes, gateway and mocks on one
+port. What the admin API sets holds for every later request, whichever worker serves it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from gateway.auth import mint_token
+from tests.conftest import ADMIN, SECRET, TENHULT
+
+ETJANST = str(Path(sys.executable).with_name("etjanst"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment() -> dict[str, str]:
+    return {**os.environ, "ETJANST_TODAY": "2026-11-25", "ETJANST_AUTH__HS256_SECRET": SECRET}
+
+
+@pytest.fixture(scope="module")
+def up() -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [ETJANST, "up", "--port", str(port), "--workers", "2", "--threads", "4"],
+        env=environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("etjanst up did not become ready")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_list_through_the_real_server(up: str) -> None:
+    patients = {
+        p["label"]: p["id"]
+        for p in requests.get(f"{up}{ADMIN}/dataset", timeout=10).json()["patients"]
+    }
+    token = mint_token(SECRET, patients["adult-rules"])
+    response = requests.get(
+        f"{up}/v1/units/{TENHULT}/ordinations",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert response.status_code == 200
+    assert "Alvedon" in [o["name"] for o in response.json()["ordinations"]]
+    assert requests.get(f"{up}/readyz", timeout=10).json()["upstreams"]["cosmic"] == (
+        f"{up}/mocks/cosmic/GetMedicationHistory/2/rivtabp21"
+    )
+
+
+def test_admin_state_holds_across_worker_processes(up: str) -> None:
+    dataset = requests.get(f"{up}{ADMIN}/dataset", timeout=10).json()
+    patient = next(p["id"] for p in dataset["patients"] if p["label"] == "adult-rules")
+    auth = {"Authorization": f"Bearer {mint_token(SECRET, patient)}"}
+    url = f"{up}/v1/units/{TENHULT}/ordinations"
+    try:
+        requests.delete(f"{up}{ADMIN}/journal", timeout=10).raise_for_status()
+        fault = {"type": "soap_fault", "times": 6}
+        assert requests.post(f"{up}{ADMIN}/faults", json=fault, timeout=10).status_code == 201
+        # fresh connections, so gunicorn spreads them over both workers
+        statuses = [requests.get(url, headers=auth, timeout=10).status_code for _ in range(10)]
+        assert statuses == [502] * 6 + [200] * 4
+        requests.put(f"{up}{ADMIN}/dataset", json={"patients": []}, timeout=10).raise_for_status()
+        emptied = [
+            requests.get(url, headers=auth, timeout=10).json()["ordinations"] for _ in range(6)
+        ]
+        assert emptied == [[]] * 6
+        journal = requests.get(f"{up}{ADMIN}/journal", timeout=10).json()["exchanges"]
+        assert len(journal) == 16
+        assert patient not in str(journal)
+    finally:
+        requests.post(f"{up}{ADMIN}/reset", timeout=10)
+
+
+def test_docs_are_served_offline(up: str) -> None:
+    page = requests.get(f"{up}/docs", timeout=10)
+    assert page.status_code == 200 and "swagger-ui" in page.text
+    bundle = requests.get(f"{up}/docs/swagger-ui-bundle.js", timeout=10)
+    assert bundle.status_code == 200 and len(bundle.content) > 100_000
+    spec = requests.get(f"{up}/openapi.json", timeout=10).json()
+    assert "/v1/units/{unit}/ordinations" in spec["paths"]
+
+
+def test_token_command_prints_a_usable_token(up: str) -> None:
+    dataset = requests.get(f"{up}{ADMIN}/dataset", timeout=10).json()
+    patient = next(p["id"] for p in dataset["patients"] if p["label"] == "turns-16-tomorrow")
+    printed = subprocess.run(
+        [ETJANST, "token", patient, "--ttl", "5m"],
+        env=environment(),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    response = requests.get(
+        f"{up}/v1/units/{TENHULT}/ordinations",
+        headers={"Authorization": f"Bearer {printed}"},
+        timeout=10,
+    )
+    assert response.json()["reason"] == "UNDER_16"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["token", "191212121213"], "the identity number is not a valid personnummer"),
+        (["token", "191212121212", "--act-for", "2014"], "--act-for is not a valid"),
+        (["token", "191212121212", "--ttl", "soon"], "a duration such as"),
+        (["up", "--config", "/nonexistent/etjanst.toml"], "configuration file not found"),
+    ],
+)
+def test_cli_refuses_bad_input_readably(arguments: list[str], message: str) -> None:
+    result = subprocess.run(
+        [ETJANST, *arguments], env=environment(), capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "191212121213" not in result.stderr
+
+
+def test_invalid_settings_are_listed(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("[upstreams.cosmic]\nread_timeout_s = -1\nbogus = 1\n", encoding="utf-8")
+    result = subprocess.run(
+        [ETJANST, "token", "191212121212", "--config", str(config)],
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "upstreams.cosmic.read_timeout_s" in result.stderr
+    assert "upstreams.cosmic.bogus" in result.stderr

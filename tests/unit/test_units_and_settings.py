@@ -1,0 +1,69 @@
+"""Unit ids, linked units, and settings from TOML and ETJANST_* variables."""
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from gateway.domain.units import MalformedUnitId, link_groups, normalise_unit_id
+from gateway.settings import ConfigFileError, load_settings
+
+
+@pytest.mark.parametrize("text", ["SE2321000057-5VTN", "se2321000057-5vtn", "SE165565594230-1000"])
+def test_well_formed_hsa_ids(text: str) -> None:
+    assert normalise_unit_id(text) == text.upper()
+
+
+@pytest.mark.parametrize("text", ["5VTN", "SE2321000057", "SE232100005-5VTN", "SE2321000057-", "x"])
+def test_malformed_hsa_ids(text: str) -> None:
+    with pytest.raises(MalformedUnitId):
+        normalise_unit_id(text)
+
+
+def test_links_are_symmetric_and_transitive() -> None:
+    groups = link_groups({"A": ["B"], "C": ["B"], "D": []})
+    assert groups["A"] == groups["B"] == groups["C"] == frozenset({"A", "B", "C"})
+    assert "D" not in groups
+
+
+def test_default_registry_has_tenhult_and_a_linked_pair() -> None:
+    settings = load_settings()
+    registry = settings.unit_registry()
+    assert registry["SE2321000057-5VTN"].name == "Tenhults vårdcentral"
+    assert "renew-prescription" in registry["SE2321000057-5VTN"].services
+    groups = settings.unit_groups()
+    assert groups["SE2321000057-4K1C"] == {"SE2321000057-4K1C", "SE2321000057-4K1D"}
+
+
+def test_environment_overrides_use_double_underscore(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ETJANST_UPSTREAMS__COSMIC__URL", "http://cosmic.test/soap")
+    monkeypatch.setenv("ETJANST_UPSTREAMS__COSMIC__READ_TIMEOUT_S", "3.5")
+    monkeypatch.setenv("ETJANST_AUTH__HS256_SECRET", "s3cret")
+    monkeypatch.setenv("ETJANST_TODAY", "2027-02-28")
+    settings = load_settings()
+    assert settings.upstreams.cosmic.url == "http://cosmic.test/soap"
+    assert settings.upstreams.cosmic.read_timeout_s == 3.5
+    assert settings.upstreams.cosmic.connect_timeout_s == 2.0
+    assert settings.auth.hs256_secret == "s3cret"
+    assert settings.today_date().isoformat() == "2027-02-28"
+
+
+def test_toml_file_then_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "etjanst.toml"
+    config.write_text(
+        '[upstreams.cosmic]\nurl = "http://from-file"\nread_timeout_s = 4\n'
+        '[units."SE2321000057-AAA1"]\nname = "Testmottagning"\nservices = ["renew-prescription"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ETJANST_UPSTREAMS__COSMIC__READ_TIMEOUT_S", "7")
+    settings = load_settings(config)
+    assert settings.upstreams.cosmic.url == "http://from-file"
+    assert settings.upstreams.cosmic.read_timeout_s == 7
+    assert list(settings.units) == ["SE2321000057-AAA1"]
+
+
+def test_missing_file_and_bad_links_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigFileError, match="not found"):
+        load_settings(tmp_path / "missing.toml")
+    with pytest.raises(ValidationError, match="links to units not in the registry"):
+        load_settings(units={"SE2321000057-AAA1": {"name": "A", "linked": ["SE2321000057-ZZZ9"]}})
