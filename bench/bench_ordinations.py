@@ -158,7 +158,7 @@ class Server:
                     if session.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                         return
                 time.sleep(0.1)
-        raise BenchError(f"/healthz did not answer 200 within {timeout_s:.0f} s:\n{self.log_tail()}")
+        raise BenchError(f"no 200 from /healthz within {timeout_s:.0f} s:\n{self.log_tail()}")
 
     def log_tail(self, lines: int = 20) -> str:
         try:
@@ -584,7 +584,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         print(
             f"\nScenario B - 2,000-record patient ({MANY}): 1 client, sequential, "
-            f"{args.seq_requests} requests per variant after {args.seq_warmup} warm-up, alternating",
+            f"{args.seq_requests} requests per variant after {args.seq_warmup} warm-up, "
+            "alternating",
             flush=True,
         )
         b = scenario_b(server, b_direct, b_gateway, args)

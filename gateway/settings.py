@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -25,7 +25,13 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEVELOPMENT_SECRET = "etjanst-development-secret-not-for-production"
 
 
-class UpstreamSettings(BaseModel):
+class Section(BaseModel):
+    """A settings table: unknown keys are typos, and typos are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class UpstreamSettings(Section):
     url: str | None = Field(None, description="Endpoint; None means the built-in mock")
     connect_timeout_s: float = Field(2.0, gt=0)
     read_timeout_s: float = Field(10.0, gt=0)
@@ -34,17 +40,17 @@ class UpstreamSettings(BaseModel):
     )
 
 
-class Upstreams(BaseModel):
+class Upstreams(Section):
     cosmic: UpstreamSettings = UpstreamSettings()
 
 
-class UnitSettings(BaseModel):
+class UnitSettings(Section):
     name: str
     services: list[str] = []
     linked: list[str] = Field([], description="Units whose ordinations show together with these")
 
 
-class AuthSettings(BaseModel):
+class AuthSettings(Section):
     hs256_secret: str | None = DEVELOPMENT_SECRET
     public_key_file: Path | None = Field(None, description="PEM key for RS256/ES256 tokens")
     algorithms: list[str] = ["HS256"]
@@ -53,7 +59,7 @@ class AuthSettings(BaseModel):
     leeway_s: int = 30
 
 
-class MockSettings(BaseModel):
+class MockSettings(Section):
     journal_size: int = Field(1000, gt=0)
     state_dir: Path | None = Field(None, description="Shared mock state; a temp dir when unset")
 
