@@ -129,7 +129,14 @@ class RivSoapClient:
         finally:
             elapsed = time.perf_counter() - started
             self.metrics.seconds.labels(self.name, operation, outcome).observe(elapsed)
-            log.info("upstream %s %s %s in %.1f ms", self.name, operation, outcome, elapsed * 1000)
+            log.info(
+                "upstream %s %s %s in %.1f ms [%s]",
+                self.name,
+                operation,
+                outcome,
+                elapsed * 1000,
+                correlation_id.get(),
+            )
 
     def _send(self, operation: str, arguments: dict[str, Any]) -> requests.Response:
         headers = {"LogicalAddress": self.settings.logical_address}
@@ -141,6 +148,8 @@ class RivSoapClient:
             raise UpstreamUnavailable(
                 self.name, "could not connect, or the connection was closed without an answer"
             ) from exc
+        except requests.RequestException as exc:  # e.g. a truncated chunked body
+            raise UpstreamInvalidResponse(self.name, f"the answer broke off: {exc}") from exc
 
     def _read(self, operation: str, response: requests.Response) -> Reply:
         try:

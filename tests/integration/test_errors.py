@@ -3,6 +3,7 @@ admin API (faults and stubs) or bad input."""
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -264,3 +265,24 @@ def test_unknown_route_and_method_are_problems(
 
 def test_admin_path_is_served_by_the_mock(http: requests.Session, base_url: str) -> None:
     assert http.get(f"{base_url}{ADMIN}/faults", timeout=10).json() == {"faults": []}
+
+
+def test_no_identity_number_in_any_log_line(
+    ordinations: Get,
+    patients: dict[str, str],
+    mock_admin: Admin,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Even zeep's DEBUG log of whole envelopes, and a fault that quotes the patient."""
+    patient = patients["adult-rules"]
+    mock_admin(
+        "POST",
+        "faults",
+        json={"type": "soap_fault", "message": f"nothing for {patient}", "times": 1},
+    )
+    with caplog.at_level(logging.DEBUG):
+        ordinations(patient)
+        ordinations(patient)
+    assert "zeep.transports" in {r.name for r in caplog.records}  # envelopes were logged
+    assert patient[:8] + "****" in caplog.text
+    assert patient not in caplog.text
