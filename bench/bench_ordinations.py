@@ -83,6 +83,13 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def loopback_session() -> requests.Session:
+    """A keep-alive session that ignores *_proxy variables: every request stays on loopback."""
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
 def etjanst_script() -> Path:
     script = Path(sys.executable).with_name("etjanst")
     if not script.is_file():
@@ -91,14 +98,37 @@ def etjanst_script() -> Path:
 
 
 def server_env(secret: str) -> dict[str, str]:
-    """This environment without anything that could re-point or re-bind the server."""
+    """This environment without anything that could re-point or re-bind the server, or send
+    the gateway's calls to the mock through a proxy."""
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("ETJANST_") and k != "GUNICORN_CMD_ARGS"
+        if not k.startswith("ETJANST_")
+        and k != "GUNICORN_CMD_ARGS"
+        and not k.lower().endswith("_proxy")
     }
     env.update(ETJANST_TODAY=TODAY, ETJANST_AUTH__HS256_SECRET=secret)
     return env
+
+
+def machine_busy_seconds() -> float | None:
+    """CPU seconds all CPUs together spent running processes since boot, plus time the
+    hypervisor took (steal), from /proc/stat (Linux). Interrupt time is left out: it is
+    mostly our own loopback traffic, which no process's own CPU time includes."""
+    try:
+        first = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, _irq, _softirq, steal = (int(x) for x in first[1:9])
+    return (user + nice + system + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _plus(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a + b
+
+
+def _minus(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
 
 
 def _proc_cpu_seconds(pid: int, tick: float) -> tuple[int, float] | None:
@@ -148,7 +178,7 @@ class Server:
     def wait_healthy(self, timeout_s: float = STARTUP_TIMEOUT_S) -> None:
         assert self.proc is not None
         deadline = time.monotonic() + timeout_s
-        with requests.Session() as session:
+        with loopback_session() as session:
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
                     raise BenchError(
@@ -256,7 +286,8 @@ def gateway_variant(base_url: str, secret: str, patient_id: str) -> Variant:
 
 
 def patients_by_label(base_url: str) -> dict[str, str]:
-    response = requests.get(base_url + DATASET_PATH, timeout=REQUEST_TIMEOUT_S)
+    with loopback_session() as session:
+        response = session.get(base_url + DATASET_PATH, timeout=REQUEST_TIMEOUT_S)
     response.raise_for_status()
     return {p["label"]: p["id"] for p in response.json()["patients"]}
 
@@ -293,6 +324,7 @@ class Result:
     elapsed_s: float = 0.0
     client_cpu_s: float = 0.0
     server_cpu_s: float | None = 0.0
+    machine_cpu_s: float | None = 0.0  # every process on the box, this one and the server too
 
     @property
     def ok(self) -> int:
@@ -321,10 +353,18 @@ class Result:
         self.errors.update(other.errors)
         self.elapsed_s += other.elapsed_s
         self.client_cpu_s += other.client_cpu_s
-        if self.server_cpu_s is None or other.server_cpu_s is None:
-            self.server_cpu_s = None
-        else:
-            self.server_cpu_s += other.server_cpu_s
+        self.server_cpu_s = _plus(self.server_cpu_s, other.server_cpu_s)
+        self.machine_cpu_s = _plus(self.machine_cpu_s, other.machine_cpu_s)
+
+    def cores(self, seconds: float | None) -> float | None:
+        """CPU seconds as cores busy on average over the measured time."""
+        return seconds / self.elapsed_s if seconds is not None and self.elapsed_s else None
+
+    def other_cpu_s(self) -> float | None:
+        """CPU used by neither the server nor this load generator: other work on the box
+        (clock-tick rounding can make a true zero come out slightly negative)."""
+        other = _minus(_minus(self.machine_cpu_s, self.server_cpu_s), self.client_cpu_s)
+        return None if other is None else max(0.0, other)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -339,6 +379,9 @@ class Result:
             "max_ms": _round(self.percentile_ms(100)),
             "server_cpu_ms_per_request": _round(self.per_request_ms(self.server_cpu_s)),
             "client_cpu_ms_per_request": _round(self.per_request_ms(self.client_cpu_s)),
+            "server_cores": _round(self.cores(self.server_cpu_s)),
+            "client_cores": _round(self.cores(self.client_cpu_s)),
+            "other_cores": _round(self.cores(self.other_cpu_s())),
         }
 
 
@@ -403,6 +446,7 @@ def closed_loop(
     for thread in threads:
         thread.start()
     server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
+    machine_cpu = machine_busy_seconds()
     started = time.perf_counter()
     deadline[0] = started + seconds
     go.set()
@@ -421,8 +465,8 @@ def closed_loop(
         total.add(part)
     total.elapsed_s = time.perf_counter() - started
     total.client_cpu_s = time.process_time() - client_cpu
-    after = server.cpu_seconds()
-    total.server_cpu_s = None if server_cpu is None or after is None else after - server_cpu
+    total.machine_cpu_s = _minus(machine_busy_seconds(), machine_cpu)
+    total.server_cpu_s = _minus(server.cpu_seconds(), server_cpu)
     return total
 
 
@@ -430,7 +474,7 @@ def scenario_a(
     server: Server, direct: Variant, gateway: Variant, args: argparse.Namespace
 ) -> dict[str, Result]:
     variants = [direct, gateway]
-    sessions = {v.name: [requests.Session() for _ in range(args.clients)] for v in variants}
+    sessions = {v.name: [loopback_session() for _ in range(args.clients)] for v in variants}
     per_block_s = args.duration / args.rounds
     per_block_max = math.ceil(args.max_requests / args.rounds)
     results = {v.name: Result(v.name) for v in variants}
@@ -457,7 +501,7 @@ def scenario_b(
     variants = [gateway, direct]
     results = {v.name: Result(v.name) for v in variants}
     discard = Result("warm-up")
-    with requests.Session() as session:
+    with loopback_session() as session:
         for _ in range(args.seq_warmup):
             for variant in variants:
                 one_request(variant, session, discard)
@@ -469,16 +513,18 @@ def scenario_b(
                 one_request(variant, session, result)
                 result.elapsed_s += time.perf_counter() - started
                 result.client_cpu_s += time.process_time() - client_cpu
-                after = server.cpu_seconds()
-                if result.server_cpu_s is None or server_cpu is None or after is None:
-                    result.server_cpu_s = None
-                else:
-                    result.server_cpu_s += after - server_cpu
+                used = _minus(server.cpu_seconds(), server_cpu)
+                result.server_cpu_s = _plus(result.server_cpu_s, used)
+                result.machine_cpu_s = None  # not measured per request
     return results
 
 
 # reporting -----------------------------------------------------------------------------------
 def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _cores(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
@@ -559,7 +605,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             direct_variant(server.url, ids[MANY]),
             gateway_variant(server.url, SECRET, ids[MANY]),
         )
-        with requests.Session() as session:
+        with loopback_session() as session:
             for label, pair in ((TYPICAL, (a_direct, a_gateway)), (MANY, (b_direct, b_gateway))):
                 seen = "; ".join(f"{v.name}: {check(v, session)}" for v in pair)
                 print(f"  {label}: {seen}", flush=True)
@@ -579,8 +625,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             f"  gateway/direct throughput: {ratio:.1f} % "
             f"(target >= {THROUGHPUT_TARGET_PCT:g} %): {verdict(meets_a)}"
         )
-        busy = a[a_direct.name].client_cpu_s / a[a_direct.name].elapsed_s * 100
-        print(f"  load generator CPU during direct blocks: {busy:.0f} % of one core", flush=True)
+        print(
+            f"  CPU busy, in cores of {os.cpu_count()}: server / this load generator / "
+            "other processes"
+        )
+        for result in (a[a_direct.name], a[a_gateway.name]):
+            used = (result.server_cpu_s, result.client_cpu_s, result.other_cpu_s())
+            print(f"    {result.name:<15} " + " / ".join(_cores(result.cores(u)) for u in used))
 
         print(
             f"\nScenario B - 2,000-record patient ({MANY}): 1 client, sequential, "

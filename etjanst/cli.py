@@ -10,8 +10,6 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from gateway.auth import mint_token
 from gateway.domain.identity import InvalidIdentityNumber, parse_identity
 from gateway.settings import ConfigFileError, Settings, load_settings
@@ -36,9 +34,6 @@ def _settings(config: Path | None) -> Settings:
         return load_settings(config)
     except ConfigFileError as exc:
         raise CliError(str(exc)) from exc
-    except ValidationError as exc:
-        lines = [f"  {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        raise CliError("the settings are not valid:\n" + "\n".join(lines)) from exc
 
 
 def _serve(args: argparse.Namespace, mocks_only: bool) -> int:

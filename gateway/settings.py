@@ -6,12 +6,13 @@ With no configuration at all the upstreams are the built-in mocks of the same se
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -38,6 +39,9 @@ class UpstreamSettings(Section):
     logical_address: str = Field(
         "SE2321000057-7P8R", description="RIV-TA LogicalAddress: the producing source system"
     )
+    ca_file: Path | None = Field(None, description="CA bundle to trust (PEM); default: system")
+    client_cert_file: Path | None = Field(None, description="client certificate for mutual TLS")
+    client_key_file: Path | None = Field(None, description="its private key, unless in the cert")
 
 
 class Upstreams(Section):
@@ -141,17 +145,24 @@ class Settings(BaseSettings):
 
 
 class ConfigFileError(ValueError):
-    pass
+    """The settings cannot be read: a readable message, no traceback needed."""
 
 
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
-    """Settings from an optional TOML file, the environment and keyword overrides."""
-    if config is None:
-        return Settings(**overrides)
-    if not config.is_file():
+    """Settings from an optional TOML file, the environment and keyword overrides.
+    Raises ConfigFileError for anything wrong with them."""
+    if config is not None and not config.is_file():
         raise ConfigFileError(f"configuration file not found: {config}")
 
     class FileSettings(Settings):
         model_config = SettingsConfigDict(toml_file=config)
 
-    return FileSettings(**overrides)
+    try:
+        return FileSettings(**overrides) if config is not None else Settings(**overrides)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigFileError(f"{config} is not valid TOML: {exc}") from exc
+    except ValidationError as exc:
+        lines = [
+            f"  {'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
+        ]
+        raise ConfigFileError("the settings are not valid:\n" + "\n".join(lines)) from exc

@@ -93,7 +93,12 @@ class RivSoapClient:
         if not settings.url:
             raise ValueError(f"upstreams.{name}.url is not set")
         self.name, self.settings, self.metrics = name, settings, metrics
-        session = requests.Session()
+        self.session = session = requests.Session()
+        if settings.ca_file is not None:
+            session.verify = str(settings.ca_file)
+        if settings.client_cert_file is not None:
+            cert, key = str(settings.client_cert_file), settings.client_key_file
+            session.cert = (cert, str(key)) if key else cert
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=64)
         session.mount("http://", adapter)
         session.mount("https://", adapter)

@@ -19,6 +19,7 @@ class CosmicMock(SoapMock):
     endpoint = "GetMedicationHistory/2/rivtabp21"
     wsdl = WSDL
     schema_path = RESPONDER_XSD
+    dataset_model = CosmicDataset
     operations = {  # noqa: RUF012 - a class-level, read-only routing table
         f"{{{RESPONDER_NS}}}GetMedicationHistory": Operation(
             OPERATION, SOAP_ACTION, get_medication_history
@@ -27,9 +28,6 @@ class CosmicMock(SoapMock):
 
     def default_dataset(self, today: date) -> dict[str, Any]:
         return default_dataset(today)
-
-    def parse_dataset(self, document: Any) -> CosmicDataset:
-        return CosmicDataset.model_validate(document)
 
     def patient_of(self, payload: etree._Element) -> str | None:
         return payload.findtext(f"{{{RESPONDER_NS}}}patientId/{{{CORE_NS}}}id")

@@ -54,7 +54,7 @@ class Record(BaseModel):
 
 class Patient(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=r"^\d{12}$", description="personnummer or samordningsnummer")
+    id: str = Field(pattern=r"^[0-9]{12}$", description="personnummer or samordningsnummer")
     label: str | None = Field(None, description="what this patient is for, e.g. 'under-16'")
     records: list[Record] = []
 

@@ -3,12 +3,17 @@ journal. One small handler per route; errors are application/problem+json."""
 
 from __future__ import annotations
 
+import json
+import math
+from collections.abc import Callable
+from functools import cache, partial
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 from pydantic import ValidationError
 
 from mocks.kit import rules
+from mocks.kit.admin_openapi import admin_openapi
 from mocks.kit.service import SoapMock
 
 
@@ -32,16 +37,43 @@ def _invalid(exc: ValidationError) -> Response:
     return problem(400, "INVALID_DOCUMENT", reasons)
 
 
+def _number(text: str) -> int | float:
+    """A JSON number with a fraction or exponent as JSON Schema sees it: 5.0 is an integer
+    (which pydantic's strict int would refuse), and it is finite (1e400 is not a double)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is out of range")
+    return int(value) if value.is_integer() else value
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
 def _json_body() -> tuple[Any, Response | None]:
-    document = request.get_json(silent=True)
+    try:
+        document = (
+            json.loads(request.get_data(), parse_float=_number, parse_constant=_not_json)
+            if request.is_json
+            else None
+        )
+    except (ValueError, RecursionError):
+        document = None
     if document is None:
         return None, problem(400, "INVALID_JSON", "the body must be a JSON document")
     return document, None
 
 
+def _strict(validate_json: Callable[..., Any], document: Any) -> Any:
+    """`document` validated in strict JSON mode, so that what is accepted is what the published
+    schema says: no true for 1, "5" for 5 or 0 for a date."""
+    return validate_json(json.dumps(document), strict=True)
+
+
 def admin_blueprint(mock: SoapMock) -> Blueprint:
     admin = Blueprint(f"{mock.name}_admin", __name__, url_prefix=f"/mocks/{mock.name}/_admin")
     store, name = mock.store, mock.name
+    openapi_document = cache(partial(admin_openapi, mock))  # built once, on first request
 
     @admin.post("/reset")
     def reset() -> Response:
@@ -59,18 +91,18 @@ def admin_blueprint(mock: SoapMock) -> Blueprint:
         if error:
             return error
         try:
-            parsed = mock.parse_dataset(document)
+            parsed = _strict(mock.dataset_model.model_validate_json, document)
         except ValidationError as exc:
             return _invalid(exc)
         store.put_dataset(name, parsed.model_dump(mode="json", exclude_none=True))
         return jsonify(summary=mock.summary(parsed))
 
-    def add(kind: str, parse: Any) -> Response:
+    def add(kind: str, validate_json: Callable[..., Any]) -> Response:
         document, error = _json_body()
         if error:
             return error
         try:
-            rule = parse(document)
+            rule = _strict(validate_json, document)
         except ValidationError as exc:
             return _invalid(exc)
         if rule.operation is not None and rule.operation not in mock.operation_names():
@@ -84,11 +116,11 @@ def admin_blueprint(mock: SoapMock) -> Blueprint:
 
     @admin.post("/stubs")
     def add_stub() -> Response:
-        return add("stub", rules.parse_stub)
+        return add("stub", rules.Stub.model_validate_json)
 
     @admin.post("/faults")
     def add_fault() -> Response:
-        return add("fault", rules.parse_fault)
+        return add("fault", rules.FAULT.validate_json)
 
     @admin.get("/stubs")
     def list_stubs() -> Response:
@@ -108,8 +140,9 @@ def admin_blueprint(mock: SoapMock) -> Blueprint:
 
     @admin.get("/journal")
     def journal() -> Response:
-        limit = request.args.get("limit", default=mock.config.journal_size, type=int)
-        if limit is None or limit < 1:
+        raw = request.args.get("limit", default=str(mock.config.journal_size))
+        limit = int(raw) if raw.isascii() and raw.isdigit() else 0  # not "1.5", "-2" or "x"
+        if limit < 1:
             return problem(400, "INVALID_LIMIT", "limit is a positive integer")
         return jsonify(exchanges=store.journal(name, min(limit, mock.config.journal_size)))
 
@@ -117,5 +150,9 @@ def admin_blueprint(mock: SoapMock) -> Blueprint:
     def clear_journal() -> Response:
         store.clear_journal(name)
         return jsonify(cleared=name)
+
+    @admin.get("/openapi.json")
+    def openapi() -> Response:
+        return jsonify(openapi_document())
 
     return admin

@@ -12,7 +12,7 @@ class Match(BaseModel):
     """Which requests a rule applies to; every given field must match."""
 
     model_config = ConfigDict(extra="forbid")
-    patient: str | None = Field(None, pattern=r"^\d{12}$")
+    patient: str | None = Field(None, pattern=r"^[0-9]{12}$")  # \d: any script's digits
     logicalAddress: str | None = None
 
 
@@ -20,7 +20,7 @@ class _Rule(BaseModel):
     model_config = ConfigDict(extra="forbid")
     operation: str | None = Field(None, description="None: every operation of the mock")
     match: Match | None = None
-    times: int | None = Field(None, ge=1, description="None: until removed")
+    times: int | None = Field(None, ge=1, le=1_000_000, description="None: until removed")
 
     def applies_to(self, operation: str, patient: str | None, logical_address: str | None) -> bool:
         if self.operation not in (None, operation):

@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import Response, request
 from lxml import etree
+from pydantic import BaseModel
 
 from mocks.kit import rules
 from mocks.kit.config import MockConfig
@@ -76,6 +77,7 @@ class SoapMock(ABC):
     wsdl: Path
     schema_path: Path  # the responder XSD: validates requests and responses
     operations: dict[str, Operation]  # by payload element QName
+    dataset_model: type[BaseModel]  # the dataset document (its schema goes into the admin OpenAPI)
 
     def __init__(self, config: MockConfig, store: MockStore) -> None:
         self.config = config
@@ -86,9 +88,9 @@ class SoapMock(ABC):
     @abstractmethod
     def default_dataset(self, today: date) -> dict[str, Any]: ...
 
-    @abstractmethod
     def parse_dataset(self, document: Any) -> Any:
         """Validate a dataset document; raise pydantic.ValidationError when it is wrong."""
+        return self.dataset_model.model_validate(document)
 
     @abstractmethod
     def patient_of(self, payload: etree._Element) -> str | None: ...

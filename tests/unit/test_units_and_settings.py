@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
 from gateway.domain.units import MalformedUnitId, link_groups, normalise_unit_id
 from gateway.settings import ConfigFileError, load_settings
@@ -65,5 +64,33 @@ def test_toml_file_then_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_missing_file_and_bad_links_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(ConfigFileError, match="not found"):
         load_settings(tmp_path / "missing.toml")
-    with pytest.raises(ValidationError, match="links to units not in the registry"):
+    with pytest.raises(ConfigFileError, match="links to units not in the registry"):
         load_settings(units={"SE2321000057-AAA1": {"name": "A", "linked": ["SE2321000057-ZZZ9"]}})
+
+
+def test_broken_toml_is_a_clear_error(tmp_path: Path) -> None:
+    config = tmp_path / "broken.toml"
+    config.write_text("[upstreams.cosmic\nurl = ", encoding="utf-8")
+    with pytest.raises(ConfigFileError, match="not valid TOML"):
+        load_settings(config)
+
+
+def test_mutual_tls_files_reach_the_upstream_session(tmp_path: Path) -> None:
+    from prometheus_client import CollectorRegistry
+
+    from gateway.upstreams.cosmic import CosmicClient
+    from gateway.upstreams.soap import UpstreamMetrics
+
+    settings = load_settings(
+        upstreams={
+            "cosmic": {
+                "url": "https://ntjp.test/x",
+                "ca_file": str(tmp_path / "ca.pem"),
+                "client_cert_file": str(tmp_path / "me.pem"),
+                "client_key_file": str(tmp_path / "me.key"),
+            }
+        }
+    )
+    client = CosmicClient(settings.upstreams.cosmic, "SE1", UpstreamMetrics(CollectorRegistry()))
+    assert client.soap.session.verify == str(tmp_path / "ca.pem")
+    assert client.soap.session.cert == (str(tmp_path / "me.pem"), str(tmp_path / "me.key"))

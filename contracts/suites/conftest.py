@@ -1,0 +1,73 @@
+"""What every contract suite shares: the target, and masking of identity numbers.
+
+Test data for a real producer is personal data: no identity number may reach the terminal, the
+JUnit XML or a log unmasked, whatever a failing assertion or a library prints. Reports are
+masked here, after pytest has built them, so no test has to remember to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from contracts.suites.target import TARGET_KEY, Target
+from gateway.domain.identity import mask_text
+from gateway.logs import install_identity_masking
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    install_identity_masking()  # zeep logs whole envelopes at DEBUG
+
+
+@pytest.fixture(scope="session")
+def target(pytestconfig: pytest.Config) -> Target:
+    found = pytestconfig.stash.get(TARGET_KEY, None)
+    if found is None:  # plain `pytest`, or an xdist worker (the target is not sent to workers)
+        pytest.fail(
+            "the contract suites need a target: run them with "
+            "`etjanst contracts --target mocks|<settings file>`, in one process",
+            pytrace=False,
+        )
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _describe_target(target: Target, record_testsuite_property: Callable[..., None]) -> None:
+    """Say in the JUnit XML what was tested, so a report read later is self-explanatory."""
+    record_testsuite_property("target", "built-in mocks" if target.builtin_mocks else target.name)
+    record_testsuite_property("cosmic_endpoint", _without_credentials(target.cosmic.url or ""))
+    record_testsuite_property("today", target.today.isoformat())
+
+
+def _without_credentials(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    _mask(report)
+    return report
+
+
+def _mask(report: pytest.TestReport) -> None:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple):  # a skip: (path, line, reason)
+        report.longrepr = (longrepr[0], longrepr[1], mask_text(longrepr[2]))
+    elif longrepr is not None:
+        text = str(longrepr)
+        masked = mask_text(text)
+        if masked != text:  # keep pytest's rich report unless it holds a number
+            report.longrepr = masked
+    report.sections = [(title, mask_text(content)) for title, content in report.sections]
+    report.user_properties = [
+        (name, mask_text(value) if isinstance(value, str) else value)
+        for name, value in report.user_properties
+    ]

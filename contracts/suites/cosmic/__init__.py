@@ -1,0 +1,1 @@
+"""Contract suite for Cosmic's GetMedicationHistory v2 (RIVTABP21)."""

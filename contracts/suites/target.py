@@ -1,0 +1,47 @@
+"""What a contract suite runs against, handed from the runner to the suites.
+
+The runner builds a Target and passes a TargetPlugin to pytest.main; the suites read it from
+the `target` fixture. Only what the suites need is kept here (no secrets from the settings), so a
+Target can appear in a failure report as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from gateway.settings import UpstreamSettings
+
+TARGET_KEY = pytest.StashKey["Target"]()
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str  # "mocks" or the settings file, for reports
+    cosmic: UpstreamSettings  # endpoint, LogicalAddress and timeouts, as the gateway uses them
+    consumer_hsa_id: str  # sent as x-rivta-original-serviceconsumer-hsaid
+    today: date  # the gateway's 'today' (ETJANST_TODAY pins it for the mocks and the suite)
+    units: tuple[str, ...]  # the registry's units that offer renew-prescription
+    mocks_url: str | None = None  # the built-in mocks' base URL; None for a real producer
+
+    @property
+    def builtin_mocks(self) -> bool:
+        return self.mocks_url is not None
+
+    def admin_url(self, mock: str) -> str:
+        """A built-in mock's admin API (only the built-in mocks have one)."""
+        if self.mocks_url is None:
+            raise ValueError("a real producer has no admin API")
+        return f"{self.mocks_url}/mocks/{mock}/_admin"
+
+
+class TargetPlugin:
+    """A pytest plugin object: pytest.main(args, plugins=[TargetPlugin(target)])."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[TARGET_KEY] = self.target
