@@ -77,9 +77,15 @@ class BenchError(Exception):
 
 
 # the server ----------------------------------------------------------------------------------
-def free_port() -> int:
+def free_port(wanted: int = 0) -> int:
+    """`wanted` (0: one the system picks), after checking nothing listens there, so that
+    /healthz cannot be answered by some other server."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind((HOST, wanted))
+        except OSError as exc:
+            raise BenchError(f"port {wanted} on {HOST} is not free: {exc}") from exc
         return int(probe.getsockname()[1])
 
 
@@ -566,7 +572,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--workers", type=int, default=2, help="gunicorn workers")
     add("--threads", type=int, default=16, help="threads per gunicorn worker")
     args = top.parse_args(argv)
-    positive = ("duration", "clients", "rounds", "max_requests", "seq_requests")
+    positive = (
+        "duration",
+        "clients",
+        "rounds",
+        "max_requests",
+        "seq_requests",
+        "workers",
+        "threads",
+    )
     for name in positive:
         if getattr(args, name) <= 0:
             top.error(f"--{name.replace('_', '-')} must be positive")
@@ -574,19 +588,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         top.error("warm-ups cannot be negative")
     if not 0 <= args.port <= 65535:
         top.error("--port must be 0..65535")
-    if args.clients > args.threads // 2:
-        # A gateway request holds a server thread while its call to the mock, on a keep-alive
-        # connection owned by one worker, needs another thread of that same worker.
+    if args.clients > args.workers * args.threads // 2:
+        # Each gateway request holds a server thread while its call to the mock needs another
+        # one of the same server: with every thread in a gateway request, the mock calls wait
+        # until the gateway's read timeout (seen: 64 clients on 2 x 16 threads, all 504).
         print(
-            f"bench: warning: with more than {args.threads // 2} clients one worker may run out "
-            "of threads for the gateway's own calls to the mock (then read timeouts)",
+            f"bench: warning: more than {args.workers * args.threads // 2} clients can starve "
+            "the gateway's own calls to the mock of server threads (504s after its read timeout)",
             file=sys.stderr,
         )
     return args
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    port = args.port or free_port()
+    port = free_port(args.port)
     print(
         f"etjanst up on {HOST}:{port}, {args.workers} workers x {args.threads} threads (gthread); "
         f"{os.cpu_count()} CPUs shared with this load generator; today {TODAY}",
@@ -692,6 +707,7 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
     for sig in (signal.SIGTERM, signal.SIGHUP):  # so the server is stopped on these too
         signal.signal(sig, _terminate_as_interrupt)
     try:
