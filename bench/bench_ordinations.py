@@ -46,6 +46,7 @@ from zeep import Client
 from zeep import Settings as ZeepSettings
 
 from contracts.cosmic import BINDING, OPERATION, RESPONDER_NS, WSDL
+from etjanst.cli import DEFAULT_WORKERS
 from gateway.auth import mint_token
 
 HOST = "127.0.0.1"  # loopback only: the server is bound here and every request goes here
@@ -569,8 +570,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--max-requests", type=int, default=200_000, help="cap per variant (A)")
     add("--seq-requests", type=int, default=30, help="measured requests per variant (B)")
     add("--seq-warmup", type=int, default=3, help="warm-up requests per variant (B)")
-    add("--workers", type=int, default=2, help="gunicorn workers")
-    add("--threads", type=int, default=16, help="threads per gunicorn worker")
+    add("--workers", type=int, default=DEFAULT_WORKERS, help="gunicorn workers (etjanst's default)")
+    add("--threads", type=int, default=8, help="threads per gunicorn worker (etjanst's default)")
     args = top.parse_args(argv)
     positive = (
         "duration",

@@ -87,7 +87,7 @@ def _correlation(app: Flask) -> None:
         response.headers[CORRELATION_HEADER] = g.get("correlation_id", "")
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         app.extensions["etjanst"].requests_total.labels(endpoint, response.status_code).inc()
-        log.info(
+        log.debug(
             "%s %s %s [%s]", request.method, endpoint, response.status_code, g.get("correlation_id")
         )
         return response

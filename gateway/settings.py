@@ -39,6 +39,7 @@ class UpstreamSettings(Section):
     logical_address: str = Field(
         "SE2321000057-7P8R", description="RIV-TA LogicalAddress: the producing source system"
     )
+    proxy: str | None = Field(None, description="HTTP(S) proxy URL; *_proxy variables are ignored")
     ca_file: Path | None = Field(None, description="CA bundle to trust (PEM); default: system")
     client_cert_file: Path | None = Field(None, description="client certificate for mutual TLS")
     client_key_file: Path | None = Field(None, description="its private key, unless in the cert")

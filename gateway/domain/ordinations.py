@@ -5,7 +5,7 @@ Pure functions over plain dataclasses; `today` is always an argument.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -61,7 +61,9 @@ class MedicationRecord:
     approved_for_patient: bool
     nullified: bool
     discontinuation: bool  # typeOfPrescription U (utsättning)
-    drug: Drug
+    # Read on demand: only the records that end up listed need their drug, and reading it is
+    # most of the cost of mapping an answer.
+    read_drug: Callable[[], Drug]
 
     @property
     def chain_key(self) -> str:
@@ -135,7 +137,7 @@ def _order(record: MedicationRecord) -> tuple[datetime, bool]:
 
 
 def _ordination(record: MedicationRecord) -> Ordination:
-    drug = record.drug
+    drug = record.read_drug()
     return Ordination(
         id=record.prescription_id,
         name=drug.display_name,

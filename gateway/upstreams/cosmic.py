@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from lxml import etree
 
@@ -90,18 +91,15 @@ def parse_medication_history(payload: etree._Element) -> MedicationHistory:
 
 
 def _children(element: etree._Element | None) -> dict[str, etree._Element]:
-    """An element's children by local name (first wins). One pass in C per container is much
-    cheaper than an ElementPath lookup per field, and this runs for every record."""
-    if element is None:
-        return {}
-    found: dict[str, etree._Element] = {}
-    for child in element.iterchildren(f"{C}*"):
-        found.setdefault(child.tag[len(C) :], child)
-    return found
+    """An element's children by tag. One pass per container is much cheaper than an ElementPath
+    lookup per field, and this runs for every record. None of the elements read here may repeat
+    in the contract; if one did, the last would count."""
+    return {} if element is None else {child.tag: child for child in element}
 
 
 def _text(container: dict[str, etree._Element], name: str, *deeper: str) -> str | None:
-    element = container.get(name)
+    """The text at `name`/`deeper`... (core-namespace local names), stripped; None if empty."""
+    element = container.get(C + name)
     for step in deeper:
         if element is None:
             return None
@@ -137,14 +135,11 @@ def _timestamp(text: str | None) -> datetime | None:
 
 def _record(element: etree._Element) -> MedicationRecord | None:
     record = _children(element)
-    header = _children(record.get("medicationMedicalRecordHeader"))
-    author = _children(header.get("accountableHealthcareProfessional"))
-    body = _children(record.get("medicationMedicalRecordBody"))
-    prescription = _children(body.get("medicationPrescription"))
-    prescriber = _children(prescription.get("prescriber"))
-    choice = _children(prescription.get("drug"))
-    drug = _children(choice.get("drug"))
-    generics = _children(choice.get("generics"))
+    header = _children(record.get(C + "medicationMedicalRecordHeader"))
+    author = _children(header.get(C + "accountableHealthcareProfessional"))
+    body = _children(record.get(C + "medicationMedicalRecordBody"))
+    prescription = _children(body.get(C + "medicationPrescription"))
+    prescriber = _children(prescription.get(C + "prescriber"))
 
     authored_at = _timestamp(_text(prescriber, "authorTime") or _text(author, "authorTime"))
     prescription_id = _text(prescription, "prescriptionId", "extension") or _text(
@@ -158,11 +153,6 @@ def _record(element: etree._Element) -> MedicationRecord | None:
     unit = _text(author, "healthcareProfessionalCareUnitHSAId") or _text(
         prescriber, "healthcareProfessionalCareUnitHSAId"
     )
-    strength = _float(_text(drug, "strength"))
-    strength_unit = _text(drug, "strengthUnit")
-    if strength is None:
-        strength = _float(_text(generics, "strength", "value"))
-        strength_unit = _text(generics, "strength", "unit")
     return MedicationRecord(
         prescription_id=prescription_id,
         chain_id=chain,
@@ -171,16 +161,28 @@ def _record(element: etree._Element) -> MedicationRecord | None:
         approved_for_patient=(_text(header, "approvedForPatient") or "") in TRUE,
         nullified=(_text(header, "nullified") or "") in TRUE,
         discontinuation=_text(prescription, "typeOfPrescription") == "U",
-        drug=Drug(
-            npl_name=_text(drug, "nplId", "displayName"),
-            pack_name=_text(choice, "drugArticle", "nplPackId", "displayName"),
-            merchandise_name=_text(choice, "merchandise", "articleNumber", "displayName"),
-            unstructured=_text(choice, "unstructuredDrugInformation", "unstructuredInformation"),
-            generic_substance=_text(generics, "substance"),
-            npl_id=_text(drug, "nplId", "code"),
-            atc_code=_text(drug, "atcCode", "code"),
-            form=_text(drug, "pharmaceuticalForm") or _text(generics, "form"),
-            strength=strength,
-            strength_unit=strength_unit,
-        ),
+        read_drug=partial(_drug, prescription.get(C + "drug")),
+    )
+
+
+def _drug(element: etree._Element | None) -> Drug:
+    choice = _children(element)
+    drug = _children(choice.get(C + "drug"))
+    generics = _children(choice.get(C + "generics"))
+    strength = _float(_text(drug, "strength"))
+    strength_unit = _text(drug, "strengthUnit")
+    if strength is None:
+        strength = _float(_text(generics, "strength", "value"))
+        strength_unit = _text(generics, "strength", "unit")
+    return Drug(
+        npl_name=_text(drug, "nplId", "displayName"),
+        pack_name=_text(choice, "drugArticle", "nplPackId", "displayName"),
+        merchandise_name=_text(choice, "merchandise", "articleNumber", "displayName"),
+        unstructured=_text(choice, "unstructuredDrugInformation", "unstructuredInformation"),
+        generic_substance=_text(generics, "substance"),
+        npl_id=_text(drug, "nplId", "code"),
+        atc_code=_text(drug, "atcCode", "code"),
+        form=_text(drug, "pharmaceuticalForm") or _text(generics, "form"),
+        strength=strength,
+        strength_unit=strength_unit,
     )

@@ -273,7 +273,7 @@ def test_no_identity_number_in_any_log_line(
     mock_admin: Admin,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Even zeep's DEBUG log of whole envelopes, and a fault that quotes the patient."""
+    """Even the DEBUG log of whole envelopes, and a fault that quotes the patient."""
     patient = patients["adult-rules"]
     mock_admin(
         "POST",
@@ -283,6 +283,6 @@ def test_no_identity_number_in_any_log_line(
     with caplog.at_level(logging.DEBUG):
         ordinations(patient)
         ordinations(patient)
-    assert "zeep.transports" in {r.name for r in caplog.records}  # envelopes were logged
+    assert "etjanst.upstream.wire" in {r.name for r in caplog.records}  # envelopes were logged
     assert patient[:8] + "****" in caplog.text
     assert patient not in caplog.text

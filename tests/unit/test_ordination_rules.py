@@ -29,7 +29,7 @@ def record(
         approved_for_patient=approved,
         nullified=nullified,
         discontinuation=discontinuation,
-        drug=drug or Drug(npl_name=f"Drug {rx}"),
+        read_drug=lambda: drug or Drug(npl_name=f"Drug {rx}"),
     )
 
 

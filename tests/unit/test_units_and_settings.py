@@ -75,8 +75,9 @@ def test_broken_toml_is_a_clear_error(tmp_path: Path) -> None:
         load_settings(config)
 
 
-def test_mutual_tls_files_reach_the_upstream_session(tmp_path: Path) -> None:
+def test_tls_and_proxy_settings_reach_the_upstream_session(tmp_path: Path) -> None:
     from prometheus_client import CollectorRegistry
+    from urllib3 import ProxyManager
 
     from gateway.upstreams.cosmic import CosmicClient
     from gateway.upstreams.soap import UpstreamMetrics
@@ -88,9 +89,28 @@ def test_mutual_tls_files_reach_the_upstream_session(tmp_path: Path) -> None:
                 "ca_file": str(tmp_path / "ca.pem"),
                 "client_cert_file": str(tmp_path / "me.pem"),
                 "client_key_file": str(tmp_path / "me.key"),
+                "proxy": "http://proxy.test:3128",
             }
         }
     )
     client = CosmicClient(settings.upstreams.cosmic, "SE1", UpstreamMetrics(CollectorRegistry()))
-    assert client.soap.session.verify == str(tmp_path / "ca.pem")
-    assert client.soap.session.cert == (str(tmp_path / "me.pem"), str(tmp_path / "me.key"))
+    pool = client.soap.transport.pool
+    assert isinstance(pool, ProxyManager)
+    assert pool.proxy.url == "http://proxy.test:3128"
+    assert pool.connection_pool_kw["ca_certs"] == str(tmp_path / "ca.pem")
+    assert pool.connection_pool_kw["cert_file"] == str(tmp_path / "me.pem")
+    assert pool.connection_pool_kw["key_file"] == str(tmp_path / "me.key")
+
+
+def test_proxy_variables_are_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stray http_proxy must not reroute calls (to the built-in mocks, say)."""
+    from prometheus_client import CollectorRegistry
+    from urllib3 import ProxyManager
+
+    from gateway.upstreams.cosmic import CosmicClient
+    from gateway.upstreams.soap import UpstreamMetrics
+
+    monkeypatch.setenv("http_proxy", "http://proxy.test:3128")
+    settings = load_settings(upstreams={"cosmic": {"url": "http://127.0.0.1:1/x"}})
+    client = CosmicClient(settings.upstreams.cosmic, "SE1", UpstreamMetrics(CollectorRegistry()))
+    assert not isinstance(client.soap.transport.pool, ProxyManager)

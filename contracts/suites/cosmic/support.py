@@ -34,7 +34,14 @@ from gateway.context import correlation_id
 from gateway.domain.identity import Identity
 from gateway.errors import UpstreamError
 from gateway.upstreams.cosmic import CosmicClient, MedicationHistory
-from gateway.upstreams.soap import SAFE_PARSER, SOAP_ENV, Reply, UpstreamMetrics
+from gateway.upstreams.soap import (
+    SAFE_PARSER,
+    SOAP_ENV,
+    Received,
+    Reply,
+    SentRequest,
+    UpstreamMetrics,
+)
 
 R = f"{{{RESPONDER_NS}}}"
 C = f"{{{CORE_NS}}}"
@@ -63,8 +70,8 @@ class Exchange:
 
     correlation_id: str
     # repr=False: a failure report names the exchange, it does not dump it
-    request: requests.PreparedRequest | None = field(default=None, repr=False)
-    response: requests.Response | None = field(default=None, repr=False)
+    request: SentRequest | requests.PreparedRequest | None = field(default=None, repr=False)
+    response: Received | requests.Response | None = field(default=None, repr=False)
     reply: Reply | None = field(default=None, repr=False)  # the client's reading of the answer
     history: MedicationHistory | None = field(default=None, repr=False)  # the mapped records
     error: UpstreamError | None = None  # what the gateway would have raised instead
@@ -93,7 +100,7 @@ class Probe:
         )
         soap = self.client.soap
         # The client's session hook is the one place that sees the raw exchange.
-        soap.session.hooks["response"].append(self._keep_response)
+        soap.transport.observers.append(self._keep_exchange)
         self._call, soap.call = soap.call, self._recording_call  # type: ignore[method-assign]
         self._extra: dict[str, Any] = {}
         self._current: Exchange | None = None
@@ -139,9 +146,9 @@ class Probe:
             self._current.reply = reply
         return reply
 
-    def _keep_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+    def _keep_exchange(self, sent: SentRequest, received: Received) -> None:
         if self._current is not None:
-            self._current.request, self._current.response = response.request, response
+            self._current.request, self._current.response = sent, received
 
 
 def _new_correlation_id() -> str:
@@ -165,7 +172,7 @@ class Fault:
     faultstring: str
 
 
-def soap_fault(response: requests.Response) -> Fault | None:
+def soap_fault(response: Received | requests.Response) -> Fault | None:
     """The SOAP 1.1 fault in an answer, if it is one."""
     try:
         document = etree.fromstring(response.content, SAFE_PARSER)
