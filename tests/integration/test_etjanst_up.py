@@ -26,6 +26,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_for(url: str, what: str) -> requests.Response:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            return requests.get(url, timeout=1)
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    pytest.fail(f"{what} did not start")
+
+
 def environment() -> dict[str, str]:
     return {**os.environ, "ETJANST_TODAY": "2026-11-25", "ETJANST_AUTH__HS256_SECRET": SECRET}
 
@@ -42,15 +52,7 @@ def up() -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("etjanst up did not become ready")
+        assert wait_for(f"{url}/readyz", "etjanst up").status_code == 200
         yield url
     finally:
         process.terminate()
@@ -161,3 +163,21 @@ def test_invalid_settings_are_listed(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "upstreams.cosmic.read_timeout_s" in result.stderr
     assert "upstreams.cosmic.bogus" in result.stderr
+
+
+def test_mocks_command_serves_the_mocks_alone() -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [ETJANST, "mocks", "--port", str(port), "--workers", "1", "--threads", "2"],
+        env=environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        index = wait_for(f"{url}/mocks/", "etjanst mocks")
+        assert index.json()["mocks"]["cosmic"]["wsdl"].startswith(f"{url}/mocks/cosmic/")
+        assert requests.get(f"{url}/v1/units/{TENHULT}/ordinations", timeout=5).status_code == 404
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
