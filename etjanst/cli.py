@@ -113,6 +113,12 @@ def parser() -> argparse.ArgumentParser:
         serve.add_argument("--threads", type=int, default=8, help="threads per worker")
         serve.add_argument("--timeout", type=int, default=60, help="worker timeout, seconds")
         serve.add_argument("--access-log", action="store_true", help="log every request")
+        serve.add_argument(
+            "--log-level",
+            default="info",
+            choices=["debug", "info", "warning", "error"],
+            help="debug also logs every upstream envelope (identity numbers masked)",
+        )
         serve.set_defaults(run=lambda a, m=(name == "mocks"): _serve(a, m))
 
     token = commands.add_parser("token", help="print a development JWT (HS256)")
@@ -135,8 +141,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = parser().parse_args(argv)
+    level = getattr(logging, getattr(args, "log_level", "info").upper())
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for chatty in ("urllib3", "zeep"):  # their DEBUG lines add nothing to ours
+        logging.getLogger(chatty).setLevel(max(level, logging.INFO))
     try:
         return args.run(args)
     except CliError as exc:

@@ -1,5 +1,5 @@
-"""No identity number reaches a log line unmasked, whichever library logs it (zeep logs whole
-envelopes at DEBUG): every record is masked when it is created."""
+"""No identity number reaches a log line unmasked, whichever logger writes it (the upstream wire
+log has whole envelopes at DEBUG): every record is masked when it is created."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from gateway.logs import install_identity_masking
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    install_identity_masking()  # zeep logs whole envelopes at DEBUG
+    install_identity_masking()  # the upstream wire log has whole envelopes at DEBUG
 
 
 @pytest.fixture(scope="session")
