@@ -7,8 +7,10 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,40 +28,47 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for(url: str, what: str) -> requests.Response:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            return requests.get(url, timeout=1)
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    pytest.fail(f"{what} did not start")
-
-
 def environment() -> dict[str, str]:
     return {**os.environ, "ETJANST_TODAY": "2026-11-25", "ETJANST_AUTH__HS256_SECRET": SECRET}
 
 
+@contextmanager
+def serving(*arguments: str, ready: str) -> Iterator[str]:
+    """Run `etjanst <arguments> --port <free>` until the block ends; yields its URL once `ready`
+    answers. The server's output goes to a file, so a full pipe can never stall it."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(
+            [ETJANST, *arguments, "--port", str(port)],
+            env=environment(),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    requests.get(f"{url}{ready}", timeout=1).raise_for_status()
+                    break
+                except requests.RequestException:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        output.seek(0)
+                        pytest.fail(f"etjanst {arguments[0]} did not start: {output.read()!r}")
+                    time.sleep(0.2)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 @pytest.fixture(scope="module")
 def up() -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [ETJANST, "up", "--port", str(port), "--workers", "2", "--threads", "4"],
-        env=environment(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        assert wait_for(f"{url}/readyz", "etjanst up").status_code == 200
+    with serving("up", "--workers", "2", "--threads", "4", ready="/readyz") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def test_list_through_the_real_server(up: str) -> None:
@@ -166,18 +175,7 @@ def test_invalid_settings_are_listed(tmp_path: Path) -> None:
 
 
 def test_mocks_command_serves_the_mocks_alone() -> None:
-    port = free_port()
-    process = subprocess.Popen(
-        [ETJANST, "mocks", "--port", str(port), "--workers", "1", "--threads", "2"],
-        env=environment(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        index = wait_for(f"{url}/mocks/", "etjanst mocks")
-        assert index.json()["mocks"]["cosmic"]["wsdl"].startswith(f"{url}/mocks/cosmic/")
+    with serving("mocks", "--workers", "1", "--threads", "2", ready="/mocks/") as url:
+        index = requests.get(f"{url}/mocks/", timeout=5).json()
+        assert index["mocks"]["cosmic"]["wsdl"].startswith(f"{url}/mocks/cosmic/")
         assert requests.get(f"{url}/v1/units/{TENHULT}/ordinations", timeout=5).status_code == 404
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
