@@ -286,3 +286,19 @@ def test_no_identity_number_in_any_log_line(
     assert "etjanst.upstream.wire" in {r.name for r in caplog.records}  # envelopes were logged
     assert patient[:8] + "****" in caplog.text
     assert patient not in caplog.text
+
+
+def test_entities_in_an_answer_are_never_resolved(
+    ordinations: Get, patients: dict[str, str], mock_admin: Admin
+) -> None:
+    answer = (
+        '<?xml version="1.0"?><!DOCTYPE s:Envelope [<!ENTITY leak SYSTEM "file:///etc/passwd">]>'
+        + ENVELOPE.format(
+            f'<r:GetMedicationHistoryResponse xmlns:r="{R}" xmlns:c="{C}"><r:result>'
+            "<c:resultCode>INFO</c:resultCode><c:logId>1</c:logId><c:message>&leak;</c:message>"
+            "</r:result></r:GetMedicationHistoryResponse>"
+        )
+    )
+    mock_admin("POST", "stubs", json=_stub(answer))
+    response = ordinations(patients["adult-rules"])
+    assert "root:" not in response.text
