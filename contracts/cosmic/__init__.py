@@ -5,7 +5,6 @@ from contracts import CONTRACTS_DIR
 COSMIC_DIR = CONTRACTS_DIR / "cosmic"
 WSDL = COSMIC_DIR / "GetMedicationHistoryInteraction_2.1_RIVTABP21.wsdl"
 RESPONDER_XSD = COSMIC_DIR / "GetMedicationHistoryResponder_2.xsd"
-REGISTRY_XSD = COSMIC_DIR / "itintegration_registry_1.xsd"
 
 RESPONDER_NS = (
     "urn:riv:clinicalprocess:activityprescription:actoutcome:GetMedicationHistoryResponder:2"
