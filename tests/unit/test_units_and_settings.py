@@ -114,3 +114,18 @@ def test_proxy_variables_are_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = load_settings(upstreams={"cosmic": {"url": "http://127.0.0.1:1/x"}})
     client = CosmicClient(settings.upstreams.cosmic, "SE1", UpstreamMetrics(CollectorRegistry()))
     assert not isinstance(client.soap.transport.pool, ProxyManager)
+
+
+def test_production_factory_reads_config_and_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gateway.wsgi import create
+
+    config = tmp_path / "prod.toml"
+    config.write_text('[upstreams.cosmic]\nurl = "https://cosmic.test/x"\n', encoding="utf-8")
+    monkeypatch.setenv("ETJANST_CONFIG", str(config))
+    client = create().test_client()
+    assert client.get("/readyz").json["upstreams"] == {"cosmic": "https://cosmic.test/x"}
+    monkeypatch.delenv("ETJANST_CONFIG")
+    with pytest.raises(ValueError, match=r"upstreams\.cosmic\.url is not set"):
+        create()  # no built-in mocks here: every upstream needs a URL
