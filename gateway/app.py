@@ -47,6 +47,7 @@ def create_app(settings: Settings) -> Flask:
     install_identity_masking()
     app = Flask("gateway")
     app.json.sort_keys = False
+    app.json.ensure_ascii = False  # "Tenhults vårdcentral", not "Tenhults v\u00e5rdcentral"
     registry = CollectorRegistry()
     metrics = UpstreamMetrics(registry)
     cosmic = CosmicClient(settings.upstreams.cosmic, settings.consumer_hsa_id, metrics)

@@ -4,6 +4,7 @@ port. What the admin API sets holds for every later request, whichever worker se
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from swagger_ui_bundle import swagger_ui_path
 
 from gateway.auth import mint_token
 from tests.conftest import ADMIN, SECRET, TENHULT
@@ -120,6 +122,9 @@ def test_docs_are_served_offline(up: str) -> None:
     assert bundle.status_code == 200 and len(bundle.content) > 100_000
     spec = requests.get(f"{up}/openapi.json", timeout=10).json()
     assert "/v1/units/{unit}/ordinations" in spec["paths"]
+    # Swagger UI renders OpenAPI 3.1 from version 5 on; 4.x shows "Unable to render"
+    assert spec["openapi"].startswith("3.1")
+    assert int(re.search(r"swagger-ui-(\d+)\.", str(swagger_ui_path)).group(1)) >= 5
 
 
 def test_token_command_prints_a_usable_token(up: str) -> None:
