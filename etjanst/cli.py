@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -41,6 +42,10 @@ def _settings(config: Path | None) -> Settings:
 
 
 def _serve(args: argparse.Namespace, mocks_only: bool) -> int:
+    # prometheus-client picks multiprocess mode when it is imported, so before anything is
+    metrics_dir = tempfile.mkdtemp(prefix="etjanst-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+
     from etjanst.gunicorn_runner import run
     from etjanst.server import (
         combined_app,
@@ -64,6 +69,7 @@ def _serve(args: argparse.Namespace, mocks_only: bool) -> int:
     try:
         run(build, args.host, args.port, args.workers, args.threads, args.timeout, args.access_log)
     finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
         if settings.mocks.state_dir is None:
             shutil.rmtree(mocks_dir, ignore_errors=True)
     return 0

@@ -1,7 +1,8 @@
 """`etjanst up` and `etjanst mocks` under gunicorn (gthread workers), as in production.
 
 Each worker builds its own app after the fork; the mocks' shared state file is chosen before
-it, so every worker sees the same datasets, stubs, faults and journal.
+it, so every worker sees the same datasets, stubs, faults and journal. Metrics are kept in
+prometheus-client's multiprocess mode, so /metrics adds up every worker, whichever answers.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from prometheus_client import multiprocess
 
 from etjanst.server import WSGIApp
 
@@ -44,6 +46,8 @@ def run(
         "timeout": timeout_s,
         "graceful_timeout": 5,
         "loglevel": "info",
+        # a worker that is gone must stop counting in the live-worker metrics
+        "child_exit": lambda server, worker: multiprocess.mark_process_dead(worker.pid),
     }
     if access_log:
         options["accesslog"] = "-"

@@ -3,12 +3,13 @@ the installed swagger-ui-bundle, so it works without a network)."""
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
 
 import yaml
 from flask import Blueprint, Response, current_app, jsonify, send_from_directory
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from swagger_ui_bundle import swagger_ui_path
 
 from contracts import CONTRACTS_DIR
@@ -39,7 +40,12 @@ def readyz() -> Response:
 
 @blueprint.get("/metrics")
 def metrics() -> Response:
+    """This process's metrics or, under a multi-process server that set PROMETHEUS_MULTIPROC_DIR
+    (`etjanst up` does), those of every worker added up."""
     registry = current_app.extensions["etjanst"].registry
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
     return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
 
 

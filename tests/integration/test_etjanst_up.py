@@ -110,9 +110,24 @@ def test_admin_state_holds_across_worker_processes(up: str) -> None:
         assert emptied == [[]] * 6
         journal = requests.get(f"{up}{ADMIN}/journal", timeout=10).json()["exchanges"]
         assert len(journal) == 16
+        # every worker's counts, whichever worker answers /metrics
+        for _ in range(3):
+            text = requests.get(f"{up}/metrics", timeout=10).text
+            assert counted(text, 'status="502"') == 6
+            assert counted(text, 'status="200"') >= 10
         assert patient not in str(journal)
     finally:
         requests.post(f"{up}{ADMIN}/reset", timeout=10)
+
+
+def counted(metrics: str, label: str) -> float:
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics.splitlines()
+        if line.startswith("etjanst_requests_total{")
+        and 'endpoint="/v1/units/<unit>/ordinations"' in line
+        and label in line
+    )
 
 
 def test_docs_are_served_offline(up: str) -> None:
