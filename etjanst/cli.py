@@ -18,7 +18,8 @@ from gateway.settings import ConfigFileError, Settings, load_settings
 
 # Processes rather than threads: the GIL makes threads of one process take turns, and measured
 # on two cores, 4 workers x 4 threads served 12 % more gateway requests than 2 x 16.
-DEFAULT_WORKERS = max(2, 2 * (os.cpu_count() or 1))
+# Capped: each worker holds its own clients and mocks, and this is a development server.
+DEFAULT_WORKERS = max(2, min(8, 2 * (os.cpu_count() or 1)))
 DURATION = re.compile(r"(\d+)([smhd]?)")
 UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
