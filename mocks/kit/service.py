@@ -83,6 +83,7 @@ class SoapMock(ABC):
         self.config = config
         self.store = store
         self.schema = Schema(self.schema_path)
+        self._wsdl_template = self.wsdl.read_text(encoding="utf-8")  # read once, not per GET
 
     # what a concrete mock provides ---------------------------------------------------------
     @abstractmethod
@@ -110,8 +111,7 @@ class SoapMock(ABC):
 
     # HTTP --------------------------------------------------------------------------------------
     def wsdl_response(self) -> Response:
-        address = request.base_url
-        text = self.wsdl.read_text(encoding="utf-8").replace("__SERVICE_ADDRESS__", address)
+        text = self._wsdl_template.replace("__SERVICE_ADDRESS__", request.base_url)
         return Response(text, content_type=XML_CONTENT_TYPE)
 
     def handle(self) -> Response:
