@@ -2,8 +2,13 @@
 real producer named in a settings file.
 
 The suites are the same for both targets (LocalStack's parity pattern); only the Target handed
-to them differs. Errors in the target (no such file, invalid settings, no URL) are reported in one
-readable line and exit 2, like the rest of the CLI; everything else is pytest's own exit code.
+to them differs. Which suites run follows the upstream registry: every upstream with a suite,
+against the mocks; against a settings file, the upstreams it gives a URL. Errors in the target
+(no such file, invalid settings, nothing to test) are reported in one readable line and exit 2,
+like the rest of the CLI; everything else is pytest's own exit code.
+
+The runner does not start servers itself: whoever composes the gateway and the mocks (the
+`etjanst` command) hands it a way to start the built-in mocks.
 """
 
 from __future__ import annotations
@@ -11,13 +16,14 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
+from contracts.registry import BY_NAME, UPSTREAMS
 from contracts.suites.target import Target, TargetPlugin
-from etjanst.server import BUILTIN_ENDPOINTS, mocks_only_app, serve_in_thread
-from gateway.domain.units import RENEW_PRESCRIPTION
 from gateway.settings import ConfigFileError, Settings, load_settings
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
@@ -25,34 +31,46 @@ PYTEST_CONFIG = SUITES_DIR / "pytest-suites.toml"
 MOCKS = "mocks"
 
 
+class RunningMocks(Protocol):
+    url: str
+
+    def stop(self) -> None: ...
+
+
+StartMocks = Callable[[Settings, Path], RunningMocks]
+
+
 class TargetError(Exception):
     """The target cannot be tested; the message says why."""
 
 
-def run_suites(target: str, junit: Path | None, pytest_args: list[str]) -> int:
-    """Run every suite against `target` ("mocks" or a TOML settings file); pytest's exit code."""
+def run_suites(
+    target: str,
+    junit: Path | None,
+    pytest_args: list[str],
+    start_mocks: StartMocks,
+    only: Sequence[str] = (),
+) -> int:
+    """Run the suites against `target` ("mocks" or a TOML settings file), all upstreams' or
+    `only` those named; pytest's exit code."""
     try:
         settings = _settings(None if target == MOCKS else Path(target))
-        if target != MOCKS and not settings.upstreams.cosmic.url:
-            raise TargetError(
-                f"{target} sets no upstreams.cosmic.url: nothing to test "
-                "(use --target mocks for the built-in mocks)"
-            )
+        names = _upstreams(target, settings, only)
     except TargetError as exc:
         print(f"etjanst contracts: {exc}", file=sys.stderr)
         return 2
 
-    args = _pytest_args(junit, pytest_args)
     if target != MOCKS:
-        return _run(args, _target(target, settings))
+        return _run(_target(target, settings, names), junit, pytest_args)
 
     # A private, fresh state: the suites expect the default dataset, and must never touch the
     # state a developer's own `etjanst mocks` keeps in mocks.state_dir.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log between the tests
     with tempfile.TemporaryDirectory(prefix="etjanst-contracts-") as state:
-        server = serve_in_thread(lambda url: mocks_only_app(settings, Path(state)))
+        server = start_mocks(settings, Path(state))
         try:
-            return _run(args, _target(MOCKS, settings, mocks_url=server.url))
+            target_ = _target(MOCKS, settings, names, mocks_url=server.url)
+            return _run(target_, junit, pytest_args)
         finally:
             server.stop()
 
@@ -64,29 +82,53 @@ def _settings(config: Path | None) -> Settings:
         raise TargetError(str(exc)) from exc
 
 
-def _target(name: str, settings: Settings, mocks_url: str | None = None) -> Target:
-    cosmic = settings.upstreams.cosmic
-    if mocks_url is not None:
-        cosmic = cosmic.model_copy(update={"url": mocks_url + BUILTIN_ENDPOINTS["cosmic"]})
+def _upstreams(target: str, settings: Settings, only: Sequence[str]) -> list[str]:
+    """The upstreams this run tests, in registry order."""
+    with_suites = [u.name for u in UPSTREAMS if u.suite]
+    unknown = sorted(set(only) - set(with_suites))
+    if unknown:
+        raise TargetError(
+            f"no contract suite for {', '.join(unknown)}: there are {', '.join(with_suites)}"
+        )
+    names = [name for name in with_suites if not only or name in only]
+    if target != MOCKS:
+        names = [name for name in names if settings.upstream(name).url]
+        if not names:
+            keys = ", ".join(f"upstreams.{name}.url" for name in with_suites)
+            raise TargetError(
+                f"{target} sets none of {keys}: nothing to test "
+                "(use --target mocks for the built-in mocks)"
+            )
+    return names
+
+
+def _target(
+    name: str, settings: Settings, upstreams: list[str], mocks_url: str | None = None
+) -> Target:
+    configured = {}
+    for upstream in upstreams:
+        found = settings.upstream(upstream)
+        if mocks_url is not None:
+            found = found.model_copy(update={"url": mocks_url + BY_NAME[upstream].mock_path})
+        configured[upstream] = found
     return Target(
         name=name,
-        cosmic=cosmic,
+        upstreams=configured,
         consumer_hsa_id=settings.consumer_hsa_id,
         today=settings.today_date(),
-        units=tuple(u for u, unit in settings.units.items() if RENEW_PRESCRIPTION in unit.services),
+        services={hsa_id: frozenset(unit.services) for hsa_id, unit in settings.units.items()},
         mocks_url=mocks_url,
     )
 
 
-def _pytest_args(junit: Path | None, extra: list[str]) -> list[str]:
-    args = [str(SUITES_DIR), "-c", str(PYTEST_CONFIG), "--rootdir", str(SUITES_DIR)]
+def _run(target: Target, junit: Path | None, extra: list[str]) -> int:
+    where = "the built-in mocks" if target.builtin_mocks else target.name
+    for upstream, settings in target.upstreams.items():
+        print(f"etjanst contracts: {upstream} at {settings.url} ({where})", file=sys.stderr)
+    args = [str(SUITES_DIR / str(BY_NAME[name].suite)) for name in target.upstreams]
+    args += ["-c", str(PYTEST_CONFIG), "--rootdir", str(SUITES_DIR)]
     args += ["-p", "no:cacheprovider"]  # the suites may be installed read-only
     if junit is not None:
         args.append(f"--junitxml={junit}")
-    return args + (extra[1:] if extra[:1] == ["--"] else extra)
-
-
-def _run(args: list[str], target: Target) -> int:
-    where = "the built-in mocks" if target.builtin_mocks else target.name
-    print(f"etjanst contracts: cosmic at {target.cosmic.url} ({where})", file=sys.stderr)
+    args += extra[1:] if extra[:1] == ["--"] else extra
     return int(pytest.main(args, plugins=[TargetPlugin(target)]))

@@ -12,6 +12,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+from contracts.registry import UPSTREAMS
 from gateway.auth import mint_token
 from gateway.domain.identity import InvalidIdentityNumber, parse_identity
 from gateway.settings import ConfigFileError, Settings, load_settings
@@ -95,8 +96,12 @@ def _token(args: argparse.Namespace) -> int:
 
 def _contracts(args: argparse.Namespace) -> int:
     from contracts.runner import run_suites
+    from etjanst.server import RunningServer, mocks_only_app, serve_in_thread
 
-    return run_suites(args.target, args.junit, args.pytest_args)
+    def start_mocks(settings: Settings, state: Path) -> RunningServer:
+        return serve_in_thread(lambda url: mocks_only_app(settings, state))
+
+    return run_suites(args.target, args.junit, args.pytest_args, start_mocks, args.upstream)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -138,6 +143,13 @@ def parser() -> argparse.ArgumentParser:
     contracts = commands.add_parser("contracts", help="run the consumer contract suites")
     contracts.add_argument(
         "--target", default="mocks", help="'mocks' (built-in, started here) or a TOML settings file"
+    )
+    contracts.add_argument(
+        "--upstream",
+        action="append",
+        default=[],
+        choices=[u.name for u in UPSTREAMS if u.suite],
+        help="only this upstream's suite (repeatable; default: every upstream's)",
     )
     contracts.add_argument("--junit", type=Path, help="write JUnit XML here")
     contracts.add_argument(

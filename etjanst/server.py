@@ -12,13 +12,14 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from contracts.registry import UPSTREAMS
+from contracts.upstream import Upstream
 from gateway.app import create_app
 from gateway.settings import Settings
 from mocks.app import create_mocks_app
 from mocks.kit.config import MockConfig
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-BUILTIN_ENDPOINTS = {"cosmic": "/mocks/cosmic/GetMedicationHistory/2/rivtabp21"}
 
 
 def loopback_url(host: str, port: int) -> str:
@@ -33,15 +34,25 @@ def loopback_url(host: str, port: int) -> str:
 def with_builtin_upstreams(settings: Settings, base_url: str) -> Settings:
     """Every upstream without a URL points at the built-in mock on this server."""
     upstreams = settings.upstreams.model_copy(deep=True)
-    for name, path in BUILTIN_ENDPOINTS.items():
-        upstream = getattr(upstreams, name)
-        if not upstream.url:
-            setattr(upstreams, name, upstream.model_copy(update={"url": base_url + path}))
+    for upstream in _builtin(settings):
+        configured = getattr(upstreams, upstream.name)
+        url = base_url + upstream.mock_path
+        setattr(upstreams, upstream.name, configured.model_copy(update={"url": url}))
     return settings.model_copy(update={"upstreams": upstreams})
 
 
 def uses_builtin_mocks(settings: Settings) -> bool:
-    return any(not getattr(settings.upstreams, name).url for name in BUILTIN_ENDPOINTS)
+    return bool(_builtin(settings))
+
+
+def _builtin(settings: Settings) -> list[Upstream]:
+    """The upstreams that are configured nowhere: the built-in mocks stand in for them."""
+    return [
+        upstream
+        for upstream in UPSTREAMS
+        if not settings.upstream(upstream.name).url
+        and not settings.upstream(upstream.name).endpoints
+    ]
 
 
 def mock_config(settings: Settings, state_dir: Path) -> MockConfig:

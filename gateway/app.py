@@ -5,23 +5,18 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from dataclasses import dataclass
 
 from flask import Flask, Response, g, request
-from prometheus_client import CollectorRegistry, Counter
 from werkzeug.exceptions import HTTPException
 
+from contracts.privacy import mask_text
 from gateway.api import operations, ordinations
 from gateway.api.problems import problem
-from gateway.auth import TokenVerifier
 from gateway.context import correlation_id
-from gateway.domain.identity import mask_text
 from gateway.errors import ApiError, UpstreamError
 from gateway.logs import install_identity_masking
-from gateway.services.renew_prescription import RenewPrescription
+from gateway.runtime import Runtime, runtime
 from gateway.settings import DEVELOPMENT_SECRET, Settings
-from gateway.upstreams.cosmic import CosmicClient
-from gateway.upstreams.soap import UpstreamMetrics
 
 CORRELATION_HEADER = "X-Correlation-ID"
 ACCEPTABLE_CORRELATION_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
@@ -29,44 +24,14 @@ ACCEPTABLE_CORRELATION_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 log = logging.getLogger("etjanst.gateway")
 
 
-@dataclass
-class Runtime:
-    """Everything a request needs that is built once per process."""
-
-    settings: Settings
-    tokens: TokenVerifier
-    registry: CollectorRegistry
-    renew_prescription: RenewPrescription
-    requests_total: Counter
-
-    def upstream_urls(self) -> dict[str, str | None]:
-        return {"cosmic": self.settings.upstreams.cosmic.url}
-
-
 def create_app(settings: Settings) -> Flask:
     install_identity_masking()
     app = Flask("gateway")
     app.json.sort_keys = False
     app.json.ensure_ascii = False  # "Tenhults vårdcentral", not "Tenhults v\u00e5rdcentral"
-    registry = CollectorRegistry()
-    metrics = UpstreamMetrics(registry)
-    cosmic = CosmicClient(settings.upstreams.cosmic, settings.consumer_hsa_id, metrics)
     if settings.auth.hs256_secret == DEVELOPMENT_SECRET and settings.auth.public_key_file is None:
         log.warning("auth uses the built-in development secret: set ETJANST_AUTH__HS256_SECRET")
-    app.extensions["etjanst"] = Runtime(
-        settings=settings,
-        tokens=TokenVerifier(settings.auth),
-        registry=registry,
-        renew_prescription=RenewPrescription(
-            settings.unit_registry(), settings.unit_groups(), cosmic, settings.today_date
-        ),
-        requests_total=Counter(
-            "etjanst_requests_total",
-            "Gateway requests",
-            ["endpoint", "status"],
-            registry=registry,
-        ),
-    )
+    Runtime.build(settings).install(app)
     app.register_blueprint(ordinations.blueprint)
     app.register_blueprint(operations.blueprint)
     _correlation(app)
@@ -87,7 +52,7 @@ def _correlation(app: Flask) -> None:
     def give_correlation_id(response: Response) -> Response:
         response.headers[CORRELATION_HEADER] = g.get("correlation_id", "")
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-        app.extensions["etjanst"].requests_total.labels(endpoint, response.status_code).inc()
+        runtime().requests_total.labels(endpoint, response.status_code).inc()
         log.debug(
             "%s %s %s [%s]", request.method, endpoint, response.status_code, g.get("correlation_id")
         )

@@ -7,7 +7,7 @@ import logging
 import traceback
 from typing import Any
 
-from gateway.domain.identity import mask_text
+from contracts.privacy import mask_text
 
 _installed = False
 

@@ -7,12 +7,19 @@ With no configuration at all the upstreams are the built-in mocks of the same se
 from __future__ import annotations
 
 import tomllib
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -20,9 +27,12 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from gateway.domain.units import RENEW_PRESCRIPTION, Unit, link_groups, normalise_unit_id
+from contracts.clock import today_in_stockholm
+from contracts.registry import UPSTREAMS
+from contracts.upstream import Upstream
+from gateway.domain.units import EService, Unit, link_groups, normalise_unit_id
+from gateway.upstreams.settings import UpstreamSettings
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEVELOPMENT_SECRET = "etjanst-development-secret-not-for-production"
 
 
@@ -32,26 +42,27 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class UpstreamSettings(Section):
-    url: str | None = Field(None, description="Endpoint; None means the built-in mock")
-    connect_timeout_s: float = Field(2.0, gt=0)
-    read_timeout_s: float = Field(10.0, gt=0)
-    logical_address: str = Field(
-        "SE2321000057-7P8R", description="RIV-TA LogicalAddress: the producing source system"
+def _upstream_settings(upstream: Upstream) -> tuple[Any, Any]:
+    """`upstreams.<name>`: the common scheme, with the upstream's own default LogicalAddress."""
+    model = create_model(
+        f"{upstream.name.title()}Settings",
+        __base__=UpstreamSettings,
+        __doc__=upstream.title,
+        logical_address=(str | None, upstream.logical_address),
     )
-    proxy: str | None = Field(None, description="HTTP(S) proxy URL; *_proxy variables are ignored")
-    ca_file: Path | None = Field(None, description="CA bundle to trust (PEM); default: system")
-    client_cert_file: Path | None = Field(None, description="client certificate for mutual TLS")
-    client_key_file: Path | None = Field(None, description="its private key, unless in the cert")
+    return model, Field(default_factory=model, description=upstream.title)
 
 
-class Upstreams(Section):
-    cosmic: UpstreamSettings = UpstreamSettings()
+Upstreams = create_model(
+    "Upstreams",
+    __base__=Section,
+    **{upstream.name: _upstream_settings(upstream) for upstream in UPSTREAMS},
+)
 
 
 class UnitSettings(Section):
     name: str
-    services: list[str] = []
+    services: list[EService] = []
     linked: list[str] = Field([], description="Units whose ordinations show together with these")
 
 
@@ -72,20 +83,20 @@ class MockSettings(Section):
 DEFAULT_UNITS: dict[str, dict[str, Any]] = {
     "SE2321000057-5VTN": {
         "name": "Tenhults vårdcentral",
-        "services": [RENEW_PRESCRIPTION, "web-booking", "send-message"],
+        "services": [EService.RENEW_PRESCRIPTION, EService.WEB_BOOKING, EService.SEND_MESSAGE],
     },
     "SE2321000057-5RB2": {
         "name": "Vårdcentralen Bra Liv Eksjö",
-        "services": [RENEW_PRESCRIPTION, "send-message"],
+        "services": [EService.RENEW_PRESCRIPTION, EService.SEND_MESSAGE],
     },
     "SE2321000057-4K1C": {
         "name": "Hjärtmottagningen, Länssjukhuset Ryhov",
-        "services": [RENEW_PRESCRIPTION],
+        "services": [EService.RENEW_PRESCRIPTION],
         "linked": ["SE2321000057-4K1D"],
     },
     "SE2321000057-4K1D": {
         "name": "Diabetesmottagningen, Länssjukhuset Ryhov",
-        "services": [RENEW_PRESCRIPTION],
+        "services": [EService.RENEW_PRESCRIPTION],
     },
     "SE2321000057-5SXK": {"name": "Blodcentralen Eksjö", "services": []},
 }
@@ -100,7 +111,7 @@ class Settings(BaseSettings):
     consumer_hsa_id: str = Field(
         "SE2321000057-E1177", description="x-rivta-original-serviceconsumer-hsaid"
     )
-    upstreams: Upstreams = Upstreams()
+    upstreams: Upstreams = Field(default_factory=Upstreams)  # type: ignore[valid-type]
     units: dict[str, UnitSettings] = Field(
         default_factory=lambda: {k: UnitSettings(**v) for k, v in DEFAULT_UNITS.items()}
     )
@@ -133,7 +144,10 @@ class Settings(BaseSettings):
 
     def today_date(self) -> date:
         """The date in Europe/Stockholm, unless pinned."""
-        return self.today or datetime.now(STOCKHOLM).date()
+        return today_in_stockholm(self.today)
+
+    def upstream(self, name: str) -> UpstreamSettings:
+        return getattr(self.upstreams, name)
 
     def unit_registry(self) -> dict[str, Unit]:
         return {

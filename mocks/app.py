@@ -1,42 +1,33 @@
-"""All the mocks as one Flask app under /mocks/."""
+"""Every registered upstream's mock as one Flask app under /mocks/."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from mocks.cosmic.mock import CosmicMock
-from mocks.kit.admin import admin_blueprint, problem
+from contracts.registry import UPSTREAMS
+from contracts.upstream import resolve
+from mocks.kit.admin import admin_blueprint, mock_paths, problem
 from mocks.kit.config import MockConfig
-from mocks.kit.routes import soap_blueprint
-from mocks.kit.service import SoapMock
+from mocks.kit.mock import Mock
 from mocks.kit.store import MockStore
-
-MOCKS: tuple[type[SoapMock], ...] = (CosmicMock,)
 
 
 def create_mocks_app(config: MockConfig) -> Flask:
     app = Flask("mocks")
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
     store = MockStore(config.state_path)
-    mocks = [mock_class(config, store) for mock_class in MOCKS]
+    mocks: list[Mock] = [resolve(upstream.mock)(config, store) for upstream in UPSTREAMS]
     for mock in mocks:
-        app.register_blueprint(soap_blueprint(mock))
+        app.register_blueprint(mock.blueprint())
         app.register_blueprint(admin_blueprint(mock))
-    app.extensions["etjanst_mocks"] = {mock.name: mock for mock in mocks}
 
     @app.get("/mocks/")
     def index() -> Response:
         root = request.host_url.rstrip("/")
         return jsonify(
-            mocks={
-                mock.name: {
-                    "endpoint": f"{root}/mocks/{mock.name}/{mock.endpoint}",
-                    "wsdl": f"{root}/mocks/{mock.name}/{mock.endpoint}?wsdl",
-                    "admin": f"{root}/mocks/{mock.name}/_admin/",
-                    "operations": sorted(mock.operation_names()),
-                }
-                for mock in mocks
-            }
+            mocks={mock.name: _describe(mock, root + mock.upstream.mock_path) for mock in mocks}
         )
 
     @app.errorhandler(HTTPException)
@@ -49,3 +40,17 @@ def create_mocks_app(config: MockConfig) -> Flask:
         return response
 
     return app
+
+
+def _describe(mock: Mock, root: str) -> dict[str, object]:
+    endpoints = {op: f"{root}/{path}" for op, path in mock_paths(mock).items()}
+    described: dict[str, object] = {
+        "title": mock.upstream.title,
+        "protocol": mock.upstream.protocol,
+        "endpoints": endpoints,
+    }
+    if mock.upstream.protocol == "soap":
+        described["wsdl"] = {op: f"{url}?wsdl" for op, url in endpoints.items()}
+    described["admin"] = f"{root}/_admin/"
+    described["operations"] = mock.operation_names()
+    return described

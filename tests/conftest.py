@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import requests
 
+from contracts.cosmic import UPSTREAM as COSMIC
 from etjanst.server import RunningServer, combined_app, serve_in_thread
 from gateway.auth import mint_token
 from gateway.settings import Settings, load_settings
@@ -17,7 +18,7 @@ from gateway.settings import Settings, load_settings
 TODAY = date(2026, 11, 25)
 SECRET = "test-secret-0123456789-0123456789"
 TENHULT = "SE2321000057-5VTN"
-ADMIN = "/mocks/cosmic/_admin"
+ADMIN = f"{COSMIC.mock_path}/_admin"
 
 
 def make_settings(**overrides: Any) -> Settings:

@@ -19,13 +19,15 @@ import pytest
 import requests
 from lxml import etree
 
-from contracts.cosmic import CORE_NS, REGISTRY_NS, RESPONDER_NS, SOAP_ACTION
-from etjanst.server import BUILTIN_ENDPOINTS, RunningServer, mocks_only_app, serve_in_thread
+from contracts.cosmic import CORE_NS, OPERATION, RESPONDER_NS, SOAP_ACTION, UPSTREAM
+from contracts.riv import REGISTRY_NS
+from etjanst.server import RunningServer, mocks_only_app, serve_in_thread
 from gateway.domain.ordinations import window_start
 from gateway.settings import load_settings
 
 TODAY = date(2026, 11, 25)
 TENHULT = "SE2321000057-5VTN"
+ENDPOINT = f"{UPSTREAM.mock_path}/{UPSTREAM.interaction(OPERATION).path}"
 ETJANST = [sys.executable, "-m", "etjanst.cli", "contracts"]
 
 
@@ -72,7 +74,7 @@ def drifting_producer(tmp_path: Path) -> Iterator[tuple[RunningServer, str]]:
         admin = f"{server.url}/mocks/cosmic/_admin"
         dataset = requests.get(f"{admin}/dataset", timeout=10).json()
         patient = next(p["id"] for p in dataset["patients"] if p["label"] == "adult-rules")
-        answer = etree.fromstring(_ask(server.url + BUILTIN_ENDPOINTS["cosmic"], patient))
+        answer = etree.fromstring(_ask(server.url + ENDPOINT, patient))
         prescription = answer.find(f".//{{{CORE_NS}}}medicationPrescription")
         etree.SubElement(prescription, f"{{{CORE_NS}}}futureCoreElement").text = "x"
         etree.SubElement(prescription, "{urn:example:vendor}vendorExtension").text = "y"
@@ -111,7 +113,7 @@ def test_drift_is_reported_in_the_junit_xml_not_failed(
     server, patient = drifting_producer
     config = tmp_path / "producer.toml"
     config.write_text(
-        f'[upstreams.cosmic]\nurl = "{server.url}{BUILTIN_ENDPOINTS["cosmic"]}"\n',
+        f'[upstreams.cosmic]\nurl = "{server.url}{ENDPOINT}"\n',
         encoding="utf-8",
     )
     junit = tmp_path / "junit.xml"

@@ -1,6 +1,9 @@
-"""GetMedicationHistory v2 (clinicalprocess:activityprescription:actoutcome), RIVTABP21."""
+"""Cambio Cosmic: GetMedicationHistory v2 (clinicalprocess:activityprescription:actoutcome),
+RIVTABP21."""
 
 from contracts import CONTRACTS_DIR
+from contracts.riv import interaction_path
+from contracts.upstream import Interaction, Upstream
 
 COSMIC_DIR = CONTRACTS_DIR / "cosmic"
 WSDL = COSMIC_DIR / "GetMedicationHistoryInteraction_2.1_RIVTABP21.wsdl"
@@ -10,10 +13,20 @@ RESPONDER_NS = (
     "urn:riv:clinicalprocess:activityprescription:actoutcome:GetMedicationHistoryResponder:2"
 )
 CORE_NS = "urn:riv:clinicalprocess:activityprescription:actoutcome:2"
-REGISTRY_NS = "urn:riv:itintegration:registry:1"
 INTERACTION_NS = (
     "urn:riv:clinicalprocess:activityprescription:actoutcome:GetMedicationHistory:2:rivtabp21"
 )
 BINDING = f"{{{INTERACTION_NS}}}GetMedicationHistoryResponderBinding"
 OPERATION = "GetMedicationHistory"
 SOAP_ACTION = f"{RESPONDER_NS}:{OPERATION}"
+
+UPSTREAM = Upstream(
+    name="cosmic",
+    title="Cambio Cosmic: GetMedicationHistory v2 (RIVTABP21)",
+    protocol="soap",
+    interactions=(Interaction(OPERATION, interaction_path(OPERATION, 2)),),
+    client="gateway.upstreams.cosmic:CosmicClient",
+    mock="mocks.cosmic.mock:CosmicMock",
+    logical_address="SE2321000057-7P8R",
+    suite="cosmic",
+)

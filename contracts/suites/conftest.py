@@ -12,8 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from contracts.privacy import mask_text
 from contracts.suites.target import TARGET_KEY, Target
-from gateway.domain.identity import mask_text
 from gateway.logs import install_identity_masking
 
 
@@ -37,7 +37,8 @@ def target(pytestconfig: pytest.Config) -> Target:
 def _describe_target(target: Target, record_testsuite_property: Callable[..., None]) -> None:
     """Say in the JUnit XML what was tested, so a report read later is self-explanatory."""
     record_testsuite_property("target", "built-in mocks" if target.builtin_mocks else target.name)
-    record_testsuite_property("cosmic_endpoint", _without_credentials(target.cosmic.url or ""))
+    for name, upstream in target.upstreams.items():
+        record_testsuite_property(f"{name}_endpoint", _without_credentials(upstream.url or ""))
     record_testsuite_property("today", target.today.isoformat())
 
 

@@ -7,12 +7,13 @@ Target can appear in a failure report as it is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
-from gateway.settings import UpstreamSettings
+from gateway.upstreams.settings import UpstreamSettings
 
 TARGET_KEY = pytest.StashKey["Target"]()
 
@@ -20,15 +21,26 @@ TARGET_KEY = pytest.StashKey["Target"]()
 @dataclass(frozen=True)
 class Target:
     name: str  # "mocks" or the settings file, for reports
-    cosmic: UpstreamSettings  # endpoint, LogicalAddress and timeouts, as the gateway uses them
+    # The upstreams under test, as the gateway uses them: endpoint, LogicalAddress, timeouts.
+    upstreams: Mapping[str, UpstreamSettings]
     consumer_hsa_id: str  # sent as x-rivta-original-serviceconsumer-hsaid
     today: date  # the gateway's 'today' (ETJANST_TODAY pins it for the mocks and the suite)
-    units: tuple[str, ...]  # the registry's units that offer renew-prescription
+    services: Mapping[str, frozenset[str]]  # the unit registry: each unit's e-services
     mocks_url: str | None = None  # the built-in mocks' base URL; None for a real producer
 
     @property
     def builtin_mocks(self) -> bool:
         return self.mocks_url is not None
+
+    def upstream(self, name: str) -> UpstreamSettings:
+        """The upstream's settings; the test is skipped when this run does not target it."""
+        found = self.upstreams.get(name)
+        if found is None:
+            pytest.skip(f"this run does not target {name} (no upstreams.{name}.url)")
+        return found
+
+    def units_offering(self, service: str) -> tuple[str, ...]:
+        return tuple(unit for unit, offered in self.services.items() if service in offered)
 
     def admin_url(self, mock: str) -> str:
         """A built-in mock's admin API (only the built-in mocks have one)."""

@@ -8,11 +8,12 @@ from functools import cache
 from typing import Any
 
 import yaml
-from flask import Blueprint, Response, current_app, jsonify, send_from_directory
+from flask import Blueprint, Response, jsonify, send_from_directory
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from swagger_ui_bundle import swagger_ui_path
 
 from contracts import CONTRACTS_DIR
+from gateway.runtime import runtime
 
 OPENAPI = CONTRACTS_DIR / "gateway" / "openapi.yaml"
 
@@ -34,15 +35,14 @@ def healthz() -> Response:
 def readyz() -> Response:
     """Ready once the upstream clients are built (WSDLs parsed, settings valid). Upstream
     outages are not a readiness failure: every replica would be taken out at once."""
-    runtime = current_app.extensions["etjanst"]
-    return jsonify(status="ready", upstreams=runtime.upstream_urls())
+    return jsonify(status="ready", upstreams=runtime().endpoints())
 
 
 @blueprint.get("/metrics")
 def metrics() -> Response:
     """This process's metrics or, under a multi-process server that set PROMETHEUS_MULTIPROC_DIR
     (`etjanst up` does), those of every worker added up."""
-    registry = current_app.extensions["etjanst"].registry
+    registry = runtime().registry
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)

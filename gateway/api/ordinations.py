@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify
 
-from gateway.domain.units import MalformedUnitId, normalise_unit_id
-from gateway.errors import InvalidUnit
-from gateway.services.renew_prescription import OrdinationList, RenewPrescription
+from gateway.api.guards import citizen_service
+from gateway.domain.age import Caller
+from gateway.domain.units import EService, Unit
+from gateway.runtime import runtime
+from gateway.services.renew_prescription import OrdinationList
 
 blueprint = Blueprint("ordinations", __name__)
 
 
 @blueprint.get("/v1/units/<unit>/ordinations")
-def ordinations(unit: str) -> Response:
-    caller = current_app.extensions["etjanst"].tokens.caller(request.headers.get("Authorization"))
-    try:
-        unit_id = normalise_unit_id(unit)
-    except MalformedUnitId as exc:
-        raise InvalidUnit(str(exc)) from exc
-    service: RenewPrescription = current_app.extensions["etjanst"].renew_prescription
-    return jsonify(render(service.ordinations(caller, unit_id)))
+@citizen_service(EService.RENEW_PRESCRIPTION)
+def ordinations(caller: Caller, unit: Unit) -> Response:
+    return jsonify(render(runtime().renew_prescription.ordinations(caller, unit)))
 
 
 def render(result: OrdinationList) -> dict[str, object]:

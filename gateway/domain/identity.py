@@ -1,8 +1,8 @@
 """Swedish identity numbers: personnummer and samordningsnummer (coordination numbers).
 
 The check digit is python-stdnum's Luhn; stdnum's personnummer module rejects samordningsnummer
-(birth day + 60), so the birth date is derived here. Also the one place that knows how to mask
-an identity number for logs and messages.
+(birth day + 60), so the birth date is derived here. Masking lives in contracts.privacy, which
+the mocks share.
 """
 
 from __future__ import annotations
@@ -15,12 +15,10 @@ from enum import Enum
 from stdnum import luhn
 from stdnum.exceptions import ValidationError
 
-PERSONNUMMER_OID = "1.2.752.129.2.1.3.1"
-SAMORDNINGSNUMMER_OID = "1.2.752.129.2.1.3.3"
+from contracts.privacy import mask
+from contracts.riv import PERSONNUMMER_OID, SAMORDNINGSNUMMER_OID
 
-_TWELVE_DIGITS = re.compile(r"\d{12}")
-# Anything that looks like a 12-digit identity number (optionally with separator) inside text.
-_IDENTITY_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{6})[-+]?\d{4}(?!\d)")
+_TWELVE_DIGITS = re.compile(r"[0-9]{12}")
 
 
 class InvalidIdentityNumber(ValueError):
@@ -64,16 +62,6 @@ def parse_identity(number: str) -> Identity:
     except ValueError as exc:
         raise InvalidIdentityNumber("the identity number does not hold a valid date") from exc
     return Identity(number=number, kind=kind, birth_date=birth)
-
-
-def mask(number: str) -> str:
-    """`191212121212` -> `19121212****`: enough to tell records apart, not enough to identify."""
-    return number[:8] + "****" if len(number) >= 12 else "****"
-
-
-def mask_text(text: str) -> str:
-    """Mask every identity number found in free text (log lines, upstream fault strings)."""
-    return _IDENTITY_IN_TEXT.sub(lambda m: m.group(1) + "****", text)
 
 
 def with_check_digit(first_eleven: str) -> str:

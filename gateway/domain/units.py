@@ -5,11 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 # SE + organisation number (10 digits, or 12 with a 16 prefix) + '-' + alphanumeric suffix.
 HSA_ID = re.compile(r"SE(?:\d{10}|16\d{10})-[A-Za-z0-9]{1,20}", re.IGNORECASE)
 
-RENEW_PRESCRIPTION = "renew-prescription"
+
+class EService(StrEnum):
+    """The e-services a unit can offer (`units.<hsa-id>.services` in the settings)."""
+
+    RENEW_PRESCRIPTION = "renew-prescription"
+    WEB_BOOKING = "web-booking"
+    SEND_MESSAGE = "send-message"
 
 
 class MalformedUnitId(ValueError):
@@ -20,7 +27,7 @@ class MalformedUnitId(ValueError):
 class Unit:
     hsa_id: str
     name: str
-    services: frozenset[str]
+    services: frozenset[EService]
 
 
 def normalise_unit_id(text: str) -> str:

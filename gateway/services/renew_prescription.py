@@ -8,8 +8,8 @@ from datetime import date
 
 from gateway.domain.age import Caller, ListReason, ProxyNotAllowed, list_refusal
 from gateway.domain.ordinations import Ordination, renewable, window_start
-from gateway.domain.units import RENEW_PRESCRIPTION, Unit
-from gateway.errors import ProxyForbidden, ServiceNotOffered, UnitNotFound
+from gateway.domain.units import Unit
+from gateway.errors import ProxyForbidden
 from gateway.upstreams.cosmic import CosmicClient
 
 
@@ -29,19 +29,15 @@ class OrdinationList:
 class RenewPrescription:
     def __init__(
         self,
-        units: dict[str, Unit],
         groups: dict[str, frozenset[str]],
         cosmic: CosmicClient,
         today: Callable[[], date],
     ) -> None:
-        self.units, self.groups, self.cosmic, self.today = units, groups, cosmic, today
+        """`groups`: each linked unit's group (units whose ordinations show together)."""
+        self.groups, self.cosmic, self.today = groups, cosmic, today
 
-    def ordinations(self, caller: Caller, unit_id: str) -> OrdinationList:
-        unit = self.units.get(unit_id)
-        if unit is None:
-            raise UnitNotFound(f"no unit {unit_id} in the registry")
-        if RENEW_PRESCRIPTION not in unit.services:
-            raise ServiceNotOffered(f"{unit.name} does not offer renew prescription")
+    def ordinations(self, caller: Caller, unit: Unit) -> OrdinationList:
+        """The list for `unit` (which offers the service: the API's guard checked)."""
         today = self.today()
         start = window_start(today)
         try:

@@ -9,23 +9,32 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 
 from lxml import etree
 
-from contracts.cosmic import BINDING, CORE_NS, OPERATION, RESPONDER_NS, RESPONDER_XSD, WSDL
+from contracts.cosmic import (
+    BINDING,
+    CORE_NS,
+    OPERATION,
+    RESPONDER_NS,
+    RESPONDER_XSD,
+    UPSTREAM,
+    WSDL,
+)
 from gateway.domain.identity import Identity
 from gateway.domain.ordinations import Drug, MedicationRecord
 from gateway.errors import UpstreamBusinessError, UpstreamInvalidResponse
-from gateway.settings import UpstreamSettings
-from gateway.upstreams.soap import RivSoapClient, UpstreamMetrics
+from gateway.upstreams.http import UpstreamContext
+from gateway.upstreams.riv_xml import Elements, boolean, number, timestamp
+from gateway.upstreams.settings import UpstreamSettings
+from gateway.upstreams.soap import RivSoapClient, SoapContract
 
 log = logging.getLogger("etjanst.upstream")
 
 R = f"{{{RESPONDER_NS}}}"
-C = f"{{{CORE_NS}}}"
-TRUE = {"true", "1"}
+CORE = Elements(CORE_NS)
 
 
 @dataclass(frozen=True)
@@ -35,27 +44,17 @@ class MedicationHistory:
     message: str | None
 
 
-class CosmicClient:
-    name = "cosmic"
+CONTRACT = SoapContract(WSDL, BINDING, RESPONDER_XSD, frozenset({RESPONDER_NS, CORE_NS}))
 
-    def __init__(
-        self, settings: UpstreamSettings, consumer_hsa_id: str, metrics: UpstreamMetrics
-    ) -> None:
-        self.soap = RivSoapClient(
-            self.name,
-            WSDL,
-            BINDING,
-            settings,
-            consumer_hsa_id,
-            RESPONDER_XSD,
-            {RESPONDER_NS, CORE_NS},
-            metrics,
-        )
+
+class CosmicClient(RivSoapClient):
+    def __init__(self, settings: UpstreamSettings, context: UpstreamContext) -> None:
+        super().__init__(UPSTREAM, settings, context, {OPERATION: CONTRACT})
 
     def medication_history(
         self, patient: Identity, units: Iterable[str], start: date, end: date
     ) -> MedicationHistory:
-        reply = self.soap.call(
+        reply = self.call(
             OPERATION,
             careUnitHSAId=sorted(units),
             patientId={"id": patient.number, "type": patient.kind.value},
@@ -68,13 +67,13 @@ def parse_medication_history(payload: etree._Element) -> MedicationHistory:
     if payload.tag != f"{R}GetMedicationHistoryResponse":
         raise UpstreamInvalidResponse("cosmic", f"unexpected answer element {payload.tag}")
     result = payload.find(f"{R}result")
-    outcome = _children(result)
-    code = _text(outcome, "resultCode") or ""
+    outcome = CORE.children(result)
+    code = CORE.text(outcome, "resultCode") or ""
     if code not in {"OK", "INFO", "ERROR"}:
         raise UpstreamInvalidResponse("cosmic", "the answer has no valid result/resultCode")
-    message = _text(outcome, "message")
+    message = CORE.text(outcome, "message")
     if code == "ERROR":
-        error_code = _text(outcome, "errorCode")
+        error_code = CORE.text(outcome, "errorCode")
         raise UpstreamBusinessError("cosmic", f"{error_code or 'ERROR'}: {message or 'no message'}")
     records, skipped = [], 0
     for element in payload.iterfind(f"{R}medicationMedicalRecord"):
@@ -90,67 +89,24 @@ def parse_medication_history(payload: etree._Element) -> MedicationHistory:
     return MedicationHistory(records=records, result_code=code, message=message)
 
 
-def _children(element: etree._Element | None) -> dict[str, etree._Element]:
-    """An element's children by tag. One pass per container is much cheaper than an ElementPath
-    lookup per field, and this runs for every record. None of the elements read here may repeat
-    in the contract; if one did, the last would count."""
-    return {} if element is None else {child.tag: child for child in element}
-
-
-def _text(container: dict[str, etree._Element], name: str, *deeper: str) -> str | None:
-    """The text at `name`/`deeper`... (core-namespace local names), stripped; None if empty."""
-    element = container.get(C + name)
-    for step in deeper:
-        if element is None:
-            return None
-        element = next(element.iterchildren(C + step), None)
-    if element is None or element.text is None:
-        return None
-    return element.text.strip() or None
-
-
-def _float(text: str | None) -> float | None:
-    try:
-        return float(text) if text is not None else None
-    except ValueError:
-        return None
-
-
-def _timestamp(text: str | None) -> datetime | None:
-    """YYYYMMDDhhmmss; None when absent or not a real moment."""
-    if text is None or len(text) != 14 or not text.isdigit():
-        return None
-    try:
-        return datetime(
-            int(text[:4]),
-            int(text[4:6]),
-            int(text[6:8]),
-            int(text[8:10]),
-            int(text[10:12]),
-            int(text[12:14]),
-        )
-    except ValueError:
-        return None
-
-
 def _record(element: etree._Element) -> MedicationRecord | None:
-    record = _children(element)
-    header = _children(record.get(C + "medicationMedicalRecordHeader"))
-    author = _children(header.get(C + "accountableHealthcareProfessional"))
-    body = _children(record.get(C + "medicationMedicalRecordBody"))
-    prescription = _children(body.get(C + "medicationPrescription"))
-    prescriber = _children(prescription.get(C + "prescriber"))
+    record = CORE.children(element)
+    header = CORE.children(CORE.child(record, "medicationMedicalRecordHeader"))
+    author = CORE.children(CORE.child(header, "accountableHealthcareProfessional"))
+    body = CORE.children(CORE.child(record, "medicationMedicalRecordBody"))
+    prescription = CORE.children(CORE.child(body, "medicationPrescription"))
+    prescriber = CORE.children(CORE.child(prescription, "prescriber"))
 
-    authored_at = _timestamp(_text(prescriber, "authorTime") or _text(author, "authorTime"))
-    prescription_id = _text(prescription, "prescriptionId", "extension") or _text(
+    authored_at = timestamp(CORE.text(prescriber, "authorTime") or CORE.text(author, "authorTime"))
+    prescription_id = CORE.text(prescription, "prescriptionId", "extension") or CORE.text(
         prescription, "prescriptionId", "root"
     )
     if authored_at is None or prescription_id is None:
         return None
-    chain_root = _text(prescription, "prescriptionChainId", "root")
-    chain_ext = _text(prescription, "prescriptionChainId", "extension")
+    chain_root = CORE.text(prescription, "prescriptionChainId", "root")
+    chain_ext = CORE.text(prescription, "prescriptionChainId", "extension")
     chain = f"{chain_root or ''}/{chain_ext or ''}" if (chain_root or chain_ext) else None
-    unit = _text(author, "healthcareProfessionalCareUnitHSAId") or _text(
+    unit = CORE.text(author, "healthcareProfessionalCareUnitHSAId") or CORE.text(
         prescriber, "healthcareProfessionalCareUnitHSAId"
     )
     return MedicationRecord(
@@ -158,31 +114,31 @@ def _record(element: etree._Element) -> MedicationRecord | None:
         chain_id=chain,
         authored_at=authored_at,
         care_unit=unit.upper() if unit else None,
-        approved_for_patient=(_text(header, "approvedForPatient") or "") in TRUE,
-        nullified=(_text(header, "nullified") or "") in TRUE,
-        discontinuation=_text(prescription, "typeOfPrescription") == "U",
-        read_drug=partial(_drug, prescription.get(C + "drug")),
+        approved_for_patient=boolean(CORE.text(header, "approvedForPatient")),
+        nullified=boolean(CORE.text(header, "nullified")),
+        discontinuation=CORE.text(prescription, "typeOfPrescription") == "U",
+        read_drug=partial(_drug, CORE.child(prescription, "drug")),
     )
 
 
 def _drug(element: etree._Element | None) -> Drug:
-    choice = _children(element)
-    drug = _children(choice.get(C + "drug"))
-    generics = _children(choice.get(C + "generics"))
-    strength = _float(_text(drug, "strength"))
-    strength_unit = _text(drug, "strengthUnit")
+    choice = CORE.children(element)
+    drug = CORE.children(CORE.child(choice, "drug"))
+    generics = CORE.children(CORE.child(choice, "generics"))
+    strength = number(CORE.text(drug, "strength"))
+    strength_unit = CORE.text(drug, "strengthUnit")
     if strength is None:
-        strength = _float(_text(generics, "strength", "value"))
-        strength_unit = _text(generics, "strength", "unit")
+        strength = number(CORE.text(generics, "strength", "value"))
+        strength_unit = CORE.text(generics, "strength", "unit")
     return Drug(
-        npl_name=_text(drug, "nplId", "displayName"),
-        pack_name=_text(choice, "drugArticle", "nplPackId", "displayName"),
-        merchandise_name=_text(choice, "merchandise", "articleNumber", "displayName"),
-        unstructured=_text(choice, "unstructuredDrugInformation", "unstructuredInformation"),
-        generic_substance=_text(generics, "substance"),
-        npl_id=_text(drug, "nplId", "code"),
-        atc_code=_text(drug, "atcCode", "code"),
-        form=_text(drug, "pharmaceuticalForm") or _text(generics, "form"),
+        npl_name=CORE.text(drug, "nplId", "displayName"),
+        pack_name=CORE.text(choice, "drugArticle", "nplPackId", "displayName"),
+        merchandise_name=CORE.text(choice, "merchandise", "articleNumber", "displayName"),
+        unstructured=CORE.text(choice, "unstructuredDrugInformation", "unstructuredInformation"),
+        generic_substance=CORE.text(generics, "substance"),
+        npl_id=CORE.text(drug, "nplId", "code"),
+        atc_code=CORE.text(drug, "atcCode", "code"),
+        form=CORE.text(drug, "pharmaceuticalForm") or CORE.text(generics, "form"),
         strength=strength,
         strength_unit=strength_unit,
     )

@@ -8,13 +8,9 @@ from datetime import date, datetime
 from lxml import etree
 
 from contracts.cosmic import CORE_NS, RESPONDER_NS
+from contracts.riv import ATC_OID, NPL_ID_OID, PERSONNUMMER_OID, SAMORDNINGSNUMMER_OID
 from mocks.cosmic.models import CosmicDataset, Drug, Record
-from mocks.kit.service import Call
-
-NPL_OID = "1.2.752.129.2.1.5.1"
-ATC_OID = "1.2.752.129.2.2.3.1.1"
-PERSONNUMMER_OID = "1.2.752.129.2.1.3.1"
-SAMORDNINGSNUMMER_OID = "1.2.752.129.2.1.3.3"
+from mocks.kit.soap import Call
 
 R = f"{{{RESPONDER_NS}}}"
 C = f"{{{CORE_NS}}}"
@@ -32,7 +28,7 @@ def _date(text: str | None) -> date | None:
 
 def get_medication_history(call: Call) -> bytes:
     request = call.request.payload
-    dataset: CosmicDataset = call.dataset
+    dataset: CosmicDataset = call.backend
 
     source = _text(request, f"{R}sourceSystemHSAId")
     if source and source.upper() != call.logical_address.upper():
@@ -180,11 +176,11 @@ def _render_drug(choice: etree._Element, drug: Drug) -> None:
             drug.unstructured,
         )
     if drug.nplPackId or drug.packName:
-        _cv(_sub(choice, "drugArticle"), "nplPackId", drug.nplPackId, NPL_OID, drug.packName)
+        _cv(_sub(choice, "drugArticle"), "nplPackId", drug.nplPackId, NPL_ID_OID, drug.packName)
     if drug.nplId or drug.name or drug.atcCode or drug.form or drug.strength is not None:
         inner = _sub(choice, "drug")
         if drug.nplId or drug.name:
-            _cv(inner, "nplId", drug.nplId, NPL_OID, drug.name)
+            _cv(inner, "nplId", drug.nplId, NPL_ID_OID, drug.name)
         if drug.atcCode:
             _cv(inner, "atcCode", drug.atcCode, ATC_OID, drug.atcName)
         if drug.form:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from mocks.kit import rules
 from mocks.kit.admin_openapi import admin_openapi
-from mocks.kit.service import SoapMock
+from mocks.kit.mock import Mock
 
 
 def problem(status: int, code: str, detail: str) -> Response:
@@ -70,10 +70,37 @@ def _strict(validate_json: Callable[..., Any], document: Any) -> Any:
     return validate_json(json.dumps(document), strict=True)
 
 
-def admin_blueprint(mock: SoapMock) -> Blueprint:
-    admin = Blueprint(f"{mock.name}_admin", __name__, url_prefix=f"/mocks/{mock.name}/_admin")
+def mock_paths(mock: Mock) -> dict[str, str]:
+    """Each operation's endpoint path under /mocks/<name>/."""
+    return {i.operation: i.path for i in mock.upstream.interactions}
+
+
+def admin_blueprint(mock: Mock) -> Blueprint:
+    admin = Blueprint(
+        f"{mock.name}_admin", __name__, url_prefix=f"{mock.upstream.mock_path}/_admin"
+    )
     store, name = mock.store, mock.name
     openapi_document = cache(partial(admin_openapi, mock))  # built once, on first request
+
+    @admin.get("/")
+    def index() -> Response:
+        """Where everything about this mock is, for people finding their way."""
+        root = request.host_url.rstrip("/") + mock.upstream.mock_path
+        return jsonify(
+            mock=name,
+            title=mock.upstream.title,
+            endpoints={op: f"{root}/{path}" for op, path in mock_paths(mock).items()},
+            admin={
+                route: f"{root}/_admin/{route}"
+                for route in ("patients", "dataset", "stubs", "faults", "journal", "openapi.json")
+            },
+        )
+
+    @admin.get("/patients")
+    def patients() -> Response:
+        return jsonify(
+            patients=[{"id": p.id, "label": p.label} for p in mock.patients(mock.dataset())]
+        )
 
     @admin.post("/reset")
     def reset() -> Response:
@@ -106,7 +133,7 @@ def admin_blueprint(mock: SoapMock) -> Blueprint:
         except ValidationError as exc:
             return _invalid(exc)
         if rule.operation is not None and rule.operation not in mock.operation_names():
-            known = ", ".join(sorted(mock.operation_names()))
+            known = ", ".join(mock.operation_names())
             return problem(400, "UNKNOWN_OPERATION", f"{rule.operation!r}: this mock has {known}")
         spec = rule.model_dump(mode="json", exclude_none=True)
         rule_id = store.add_rule(name, kind, spec, rule.times)
@@ -120,7 +147,7 @@ def admin_blueprint(mock: SoapMock) -> Blueprint:
 
     @admin.post("/faults")
     def add_fault() -> Response:
-        return add("fault", rules.FAULT.validate_json)
+        return add("fault", mock.faults.validate_json)
 
     @admin.get("/stubs")
     def list_stubs() -> Response:

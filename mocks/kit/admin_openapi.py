@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import functools
 import operator
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Annotated, Any, get_args
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, create_model
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
@@ -16,7 +17,7 @@ from pydantic_core import core_schema
 from mocks.kit import rules
 
 if TYPE_CHECKING:
-    from mocks.kit.service import SoapMock
+    from mocks.kit.mock import Mock
 
 REF = "#/components/schemas/{model}"
 JSON = "application/json"
@@ -65,6 +66,9 @@ class Problem(BaseModel):
 
 class JournalRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    method: str
+    path: str
+    query: str = Field(description="the query string as sent, identity numbers masked")
     headers: dict[str, str] = Field(description="as received, identity numbers masked")
     body: str = Field(description="raw body, identity numbers masked, long bodies cut")
 
@@ -76,7 +80,7 @@ class JournalResponse(BaseModel):
 
 
 class Exchange(BaseModel):
-    """One SOAP request to the mock and the answer it got."""
+    """One request to the mock and the answer it got."""
 
     model_config = ConfigDict(extra="forbid")
     operation: str | None = Field(description="null when the request named no known operation")
@@ -100,6 +104,27 @@ class Removed(BaseModel):
     removed: int = Field(description="how many rules were removed")
 
 
+class AdminIndex(BaseModel):
+    """Where everything about the mock is."""
+
+    model_config = ConfigDict(extra="forbid")
+    mock: str
+    title: str = Field(description="the upstream and the contract it speaks")
+    endpoints: dict[str, str] = Field(description="each operation's endpoint URL")
+    admin: dict[str, str] = Field(description="the admin API's resources")
+
+
+class PatientEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(description="a synthetic identity number (never a real person's)")
+    label: str | None = Field(description="what the patient is for")
+
+
+class Patients(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    patients: list[PatientEntry]
+
+
 def _stored(model: type[BaseModel]) -> type[BaseModel]:
     """A rule as the API hands it back: the document as stored (defaults filled in), its id
     and the uses it has left."""
@@ -115,17 +140,43 @@ def _stored(model: type[BaseModel]) -> type[BaseModel]:
     )
 
 
-FAULT_TYPES: tuple[type[BaseModel], ...] = get_args(get_args(rules.Fault)[0])
-STORED_STUB = _stored(rules.Stub)
-STORED_FAULTS = tuple(_stored(model) for model in FAULT_TYPES)
-StoredFault = Annotated[functools.reduce(operator.or_, STORED_FAULTS), Field(discriminator="type")]
-STORED_STUBS = create_model(
-    "StoredStubs", __config__=ConfigDict(extra="forbid"), stubs=list[STORED_STUB]
-)
-STORED_FAULT_LIST = create_model(
-    "StoredFaults", __config__=ConfigDict(extra="forbid"), faults=list[StoredFault]
-)
-RULE_MODELS = {m.__name__ for m in (rules.Stub, STORED_STUB, *FAULT_TYPES, *STORED_FAULTS)}
+@dataclass(frozen=True)
+class _RuleModels:
+    """A mock's stub and fault documents, as sent and as stored (the faults its protocol has)."""
+
+    faults: tuple[type[BaseModel], ...]
+    stored_stub: type[BaseModel]
+    stored_faults: tuple[type[BaseModel], ...]
+    stored_fault: Any  # the discriminated union of stored_faults
+    stored_stub_list: type[BaseModel]
+    stored_fault_list: type[BaseModel]
+
+    @property
+    def names(self) -> set[str]:
+        models = (rules.Stub, self.stored_stub, *self.faults, *self.stored_faults)
+        return {model.__name__ for model in models}
+
+
+@functools.cache
+def _rule_models(faults: tuple[type[rules.Rule], ...]) -> _RuleModels:
+    stored_stub = _stored(rules.Stub)
+    stored_faults = tuple(_stored(model) for model in faults)
+    stored_fault = Annotated[
+        functools.reduce(operator.or_, stored_faults), Field(discriminator="type")
+    ]
+    return _RuleModels(
+        faults=faults,
+        stored_stub=stored_stub,
+        stored_faults=stored_faults,
+        stored_fault=stored_fault,
+        stored_stub_list=create_model(
+            "StoredStubs", __config__=ConfigDict(extra="forbid"), stubs=list[stored_stub]
+        ),
+        stored_fault_list=create_model(
+            "StoredFaults", __config__=ConfigDict(extra="forbid"), faults=list[stored_fault]
+        ),
+    )
+
 
 RULES_TEXT = (
     "The newest rule that applies wins; a stub or fault applies to `operation` (every "
@@ -189,19 +240,20 @@ def _package_version() -> str:
         return "0"
 
 
-def admin_openapi(mock: SoapMock) -> dict[str, Any]:
+def admin_openapi(mock: Mock) -> dict[str, Any]:
     """The OpenAPI 3.1 document of `mock`'s admin API (build it once per mock: it is fixed)."""
     prefix = f"/mocks/{mock.name}/_admin"
-    operations = sorted(mock.operation_names())
+    operations = mock.operation_names()
+    models = _rule_models(mock.fault_types)
     c = _Components()
     problem = {
         "description": "the request is wrong; nothing changed",
         "content": {PROBLEM_JSON: {"schema": c.model(Problem)}},
     }
     dataset = c.model(mock.dataset_model)
-    stub, stored_stub = c.model(rules.Stub), c.model(STORED_STUB)
-    fault = c.union("Fault", rules.Fault)
-    stored_fault = c.union("StoredFault", StoredFault)
+    stub, stored_stub = c.model(rules.Stub), c.model(models.stored_stub)
+    fault = c.union("Fault", rules.fault_union(mock.fault_types))
+    stored_fault = c.union("StoredFault", models.stored_fault)
 
     def plain(name: str, schema: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -213,6 +265,22 @@ def admin_openapi(mock: SoapMock) -> dict[str, Any]:
 
     mock_name = {"type": "string", "const": mock.name}
     paths: dict[str, Any] = {
+        "/": {
+            "get": {
+                "operationId": "getIndex",
+                "tags": ["state"],
+                "summary": "The mock's endpoints and the admin API's resources",
+                "responses": {"200": _json(c.model(AdminIndex), "links")},
+            }
+        },
+        "/patients": {
+            "get": {
+                "operationId": "listPatients",
+                "tags": ["dataset"],
+                "summary": "The dataset's patients with their labels (without their records)",
+                "responses": {"200": _json(c.model(Patients), "the patients")},
+            }
+        },
         "/reset": {
             "post": {
                 "operationId": "reset",
@@ -253,7 +321,7 @@ def admin_openapi(mock: SoapMock) -> dict[str, Any]:
                 "operationId": "listStubs",
                 "tags": ["stubs"],
                 "summary": "The stubs in force, oldest first",
-                "responses": {"200": _json(c.model(STORED_STUBS), "the stubs")},
+                "responses": {"200": _json(c.model(models.stored_stub_list), "the stubs")},
             },
             "delete": {
                 "operationId": "clearStubs",
@@ -279,7 +347,7 @@ def admin_openapi(mock: SoapMock) -> dict[str, Any]:
                 "operationId": "listFaults",
                 "tags": ["faults"],
                 "summary": "The faults in force, oldest first",
-                "responses": {"200": _json(c.model(STORED_FAULT_LIST), "the faults")},
+                "responses": {"200": _json(c.model(models.stored_fault_list), "the faults")},
             },
             "delete": {
                 "operationId": "clearFaults",
@@ -323,7 +391,7 @@ def admin_openapi(mock: SoapMock) -> dict[str, Any]:
             }
         },
     }
-    for name in RULE_MODELS:  # last: every component is in, unchanged, before this
+    for name in models.names:  # last: every component is in, unchanged, before this
         _only_known_operations(c.schemas[name], operations)
     return {
         "openapi": "3.1.0",

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+from contracts.clock import today_in_stockholm
 
 
 @dataclass(frozen=True)
@@ -18,4 +17,4 @@ class MockConfig:
     journal_body_bytes: int = 64 * 1024  # longer bodies are cut in the journal, never in replies
 
     def today_date(self) -> date:
-        return self.today or datetime.now(STOCKHOLM).date()
+        return today_in_stockholm(self.today)

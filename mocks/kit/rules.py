@@ -1,8 +1,14 @@
 """Stubs and faults as documents: the admin API's JSON bodies, validated, and typed helpers for
-tests that would rather not write raw dicts."""
+tests that would rather not write raw dicts.
+
+The fault types every protocol has live here; a protocol adds its own (SOAP: `soap_fault`,
+`result`) in its adapter, and each mock accepts exactly the union of its protocol's types.
+"""
 
 from __future__ import annotations
 
+import functools
+import operator
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -16,7 +22,7 @@ class Match(BaseModel):
     logicalAddress: str | None = None
 
 
-class _Rule(BaseModel):
+class Rule(BaseModel):
     model_config = ConfigDict(extra="forbid")
     operation: str | None = Field(None, description="None: every operation of the mock")
     match: Match | None = None
@@ -33,7 +39,7 @@ class _Rule(BaseModel):
         )
 
 
-class Stub(_Rule):
+class Stub(Rule):
     """A canned response served verbatim (it may be invalid on purpose)."""
 
     operation: str
@@ -42,60 +48,50 @@ class Stub(_Rule):
     contentType: str = "text/xml; charset=utf-8"
 
 
-class LatencyFault(_Rule):
+class LatencyFault(Rule):
     type: Literal["latency"]
     ms: int = Field(ge=0, le=120_000)
 
 
-class HttpStatusFault(_Rule):
+class HttpStatusFault(Rule):
     type: Literal["http_status"]
     status: int = Field(ge=400, le=599)
     body: str = ""
 
 
-class SoapFaultFault(_Rule):
-    type: Literal["soap_fault"]
-    code: str = Field("VP009", description="RIV-TA platform code put first in the faultstring")
-    message: str = "Error connecting to service producer"
-    faultcode: Literal["Client", "Server"] = "Server"
+class MalformedFault(Rule):
+    """A body cut off in the middle: not parseable in the protocol's format."""
 
-
-class MalformedFault(_Rule):
     type: Literal["malformed"]
 
 
-class ResetFault(_Rule):
+class ResetFault(Rule):
     type: Literal["reset"]
 
 
-class ResultFault(_Rule):
-    """A business outcome instead of a technical one: the answer carries this result code."""
-
-    type: Literal["result"]
-    resultCode: Literal["INFO", "ERROR"]
-    errorCode: str | None = None
-    message: str = ""
+COMMON_FAULTS: tuple[type[Rule], ...] = (LatencyFault, HttpStatusFault, MalformedFault, ResetFault)
 
 
-Fault = Annotated[
-    LatencyFault | HttpStatusFault | SoapFaultFault | MalformedFault | ResetFault | ResultFault,
-    Field(discriminator="type"),
-]
-FAULT = TypeAdapter(Fault)
+@functools.cache
+def fault_union(types: tuple[type[Rule], ...]) -> Any:
+    """The discriminated union of `types` (each has a literal `type`), for validation and for
+    the admin API's published schema."""
+    return Annotated[functools.reduce(operator.or_, types), Field(discriminator="type")]
 
 
-def parse_fault(document: Any) -> Fault:
-    return FAULT.validate_python(document)
+@functools.cache
+def fault_adapter(types: tuple[type[Rule], ...]) -> TypeAdapter[Any]:
+    return TypeAdapter(fault_union(types))
 
 
 def parse_stub(document: Any) -> Stub:
     return Stub.model_validate(document)
 
 
-class _Scope(_Rule):
+class _Scope(Rule):
     model_config = ConfigDict(extra="ignore")
 
 
-def parse_rule(document: Any) -> _Rule:
+def parse_rule(document: Any) -> Rule:
     """Only the part of a stored stub or fault that says which requests it applies to."""
     return _Scope.model_validate(document)

@@ -1,49 +1,102 @@
-"""SOAP 1.1 envelopes and faults, and XSD validation, with a parser that is safe for untrusted
-XML: no entity resolution, no network, no DTD loading."""
+"""The SOAP/RIV-TA adapter: each interaction at its own endpoint with its WSDL (served at
+`?wsdl`, its XSDs beside it), SOAPAction, and the responder XSD that requests are validated
+against and answers are built to; the LogicalAddress header; SOAP 1.1 faults (`soap:Client` for
+what the producer would refuse, `soap:Server` otherwise) and the SOAP fault types."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from functools import cache
 from pathlib import Path
+from typing import Any, ClassVar, Literal
 
+from flask import Blueprint, Response, request, send_from_directory
 from lxml import etree
+from pydantic import Field
 
-SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
-XML_CONTENT_TYPE = "text/xml; charset=utf-8"
-
-SAFE_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+from contracts.privacy import mask_text
+from contracts.riv import (
+    LOGICAL_ADDRESS,
+    SAFE_PARSER,
+    SOAP_ENV,
+    XML_CONTENT_TYPE,
+    Envelope,
+    EnvelopeError,
+    read_envelope,
 )
+from mocks.kit import rules
+from mocks.kit.mock import ClientError, Incoming, InvalidMockResponse, Mock
 
 
-class SoapClientError(ValueError):
-    """The request is not something a SOAP 1.1 producer can process: answered with soap:Client."""
+class SoapFaultFault(rules.Rule):
+    type: Literal["soap_fault"]
+    code: str = Field("VP009", description="RIV-TA platform code put first in the faultstring")
+    message: str = "Error connecting to service producer"
+    faultcode: Literal["Client", "Server"] = "Server"
+
+
+class ResultFault(rules.Rule):
+    """A business outcome instead of a technical one: the answer carries this result code."""
+
+    type: Literal["result"]
+    resultCode: Literal["INFO", "ERROR"]
+    errorCode: str | None = None
+    message: str = ""
+
+
+SOAP_FAULTS: tuple[type[rules.Rule], ...] = (*rules.COMMON_FAULTS, SoapFaultFault, ResultFault)
+
+
+class Schema:
+    """An XSD loaded from disk (relative imports resolved locally)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._schema = etree.XMLSchema(etree.parse(str(path), SAFE_PARSER))
+
+    def errors(self, element: etree._Element) -> list[str]:
+        if self._schema.validate(element):
+            return []
+        return [f"line {e.line}: {e.message}" for e in self._schema.error_log]
+
+
+@cache
+def _schema(path: Path) -> Schema:
+    return Schema(path)
 
 
 @dataclass(frozen=True)
-class SoapRequest:
-    header: etree._Element | None
-    payload: etree._Element
+class Call:
+    """What an operation handler gets: the request, the mock's state, today, any business
+    result to apply, and the schema every piece of the answer must pass."""
 
-    def header_text(self, tag: str) -> str | None:
-        if self.header is None:
-            return None
-        element = self.header.find(tag)
-        return element.text.strip() if element is not None and element.text else None
+    request: Envelope
+    logical_address: str
+    backend: Any
+    today: date
+    result: ResultFault | None
+    schema: Schema
+
+    def validated(self, element: etree._Element) -> etree._Element:
+        errors = self.schema.errors(element)
+        if errors:
+            raise InvalidMockResponse(errors[0])
+        return element
 
 
-def parse_request(body: bytes) -> SoapRequest:
-    try:
-        document = etree.fromstring(body, SAFE_PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise SoapClientError(f"the request is not well-formed XML: {exc}") from exc
-    if document.tag != f"{{{SOAP_ENV}}}Envelope":
-        raise SoapClientError("the request is not a SOAP 1.1 Envelope")
-    body_element = document.find(f"{{{SOAP_ENV}}}Body")
-    children = [] if body_element is None else [c for c in body_element if isinstance(c.tag, str)]
-    if len(children) != 1:
-        raise SoapClientError("the SOAP Body must hold exactly one operation element")
-    return SoapRequest(header=document.find(f"{{{SOAP_ENV}}}Header"), payload=children[0])
+@dataclass(frozen=True)
+class SoapOperation:
+    name: str  # the upstream's interaction (its endpoint path comes from the registry)
+    element: str  # the request payload's QName
+    soap_action: str
+    wsdl: Path
+    schema: Path  # the responder XSD: validates requests and answers
+    # The Body payload as XML bytes, built only from parts that passed call.validated() (so
+    # the answer is valid without validating megabytes on every request).
+    handler: Callable[[Call], bytes]
+    patient: Callable[[etree._Element], str | None]  # where the request names the patient
 
 
 ENVELOPE_START = (
@@ -67,14 +120,106 @@ def fault(code: str, message: str) -> bytes:
     return envelope(etree.tostring(body))
 
 
-class Schema:
-    """An XSD loaded from disk (relative imports resolved locally)."""
+class SoapMock(Mock):
+    operations: ClassVar[tuple[SoapOperation, ...]]
+    fault_types = SOAP_FAULTS
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._schema = etree.XMLSchema(etree.parse(str(path), SAFE_PARSER))
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._wsdl_templates = {  # read once, not per GET
+            op.name: op.wsdl.read_text(encoding="utf-8") for op in self.operations
+        }
 
-    def errors(self, element: etree._Element) -> list[str]:
-        if self._schema.validate(element):
-            return []
-        return [f"line {e.line}: {e.message}" for e in self._schema.error_log]
+    def blueprint(self) -> Blueprint:
+        soap = Blueprint(f"{self.name}_soap", __name__, url_prefix=self.upstream.mock_path)
+        schema_dirs: dict[str, Path] = {}
+        for operation in self.operations:
+            path = self.upstream.interaction(operation.name).path
+            soap.add_url_rule(
+                f"/{path}", f"wsdl_{operation.name}", self._wsdl_view(operation), methods=["GET"]
+            )
+            soap.add_url_rule(
+                f"/{path}", f"call_{operation.name}", self._call_view(operation), methods=["POST"]
+            )
+            schema_dirs[path.rsplit("/", 1)[0]] = operation.wsdl.parent
+        for number, (directory, files) in enumerate(schema_dirs.items()):
+            soap.add_url_rule(
+                f"/{directory}/<name>.xsd", f"xsd_{number}", _xsd_view(files), methods=["GET"]
+            )
+        return soap
+
+    def _wsdl_view(self, operation: SoapOperation) -> Callable[[], Response]:
+        def wsdl() -> Response:
+            text = self._wsdl_templates[operation.name]
+            return Response(
+                text.replace("__SERVICE_ADDRESS__", request.base_url),
+                content_type=XML_CONTENT_TYPE,
+            )
+
+        return wsdl
+
+    def _call_view(self, operation: SoapOperation) -> Callable[[], Response]:
+        def call() -> Response:
+            return self.handle(lambda: self._read(operation))
+
+        return call
+
+    def _read(self, operation: SoapOperation) -> Incoming:
+        try:
+            message = read_envelope(request.get_data())
+        except EnvelopeError as exc:
+            raise ClientError(f"the request is {exc}") from exc
+        if message.payload.tag != operation.element:
+            raise ClientError(
+                f"unknown operation element {message.payload.tag} at the {operation.name} endpoint"
+            )
+        action = request.headers.get("SOAPAction", "").strip('"')
+        if action and action != operation.soap_action:
+            raise ClientError(f"SOAPAction {action} does not match {operation.name}")
+        errors = _schema(operation.schema).errors(message.payload)
+        if errors:
+            raise ClientError("the request violates the schema: " + "; ".join(errors))
+        logical_address = message.header_text(LOGICAL_ADDRESS)
+        if not logical_address:
+            raise ClientError("the LogicalAddress SOAP header is missing")
+        patient = operation.patient(message.payload)
+        return Incoming(operation.name, patient, logical_address, (operation, message))
+
+    def invoke(self, incoming: Incoming, business: rules.Rule | None) -> Response:
+        operation, message = incoming.message
+        call = Call(
+            message,
+            incoming.logical_address or "",
+            self.backend(),
+            self.config.today_date(),
+            business if isinstance(business, ResultFault) else None,
+            _schema(operation.schema),
+        )
+        return Response(envelope(operation.handler(call)), content_type=XML_CONTENT_TYPE)
+
+    def is_business(self, fault: rules.Rule) -> bool:
+        return isinstance(fault, ResultFault)
+
+    def protocol_fault(self, chosen: rules.Rule) -> Response | None:
+        if isinstance(chosen, SoapFaultFault):
+            return self._fault(chosen.faultcode, f"{chosen.code} {chosen.message}".strip())
+        return None
+
+    def malformed(self) -> Response:
+        return Response(envelope(b"<Truncated>")[:-20], content_type=XML_CONTENT_TYPE)
+
+    def client_error(self, message: str) -> Response:
+        return self._fault("Client", message)
+
+    def server_error(self, message: str) -> Response:
+        return self._fault("Server", message)
+
+    def _fault(self, code: str, message: str) -> Response:
+        return Response(fault(code, mask_text(message)), status=500, content_type=XML_CONTENT_TYPE)
+
+
+def _xsd_view(directory: Path) -> Callable[[str], Response]:
+    def xsd(name: str) -> Response:
+        return send_from_directory(directory, f"{name}.xsd", mimetype="text/xml")
+
+    return xsd

@@ -10,8 +10,9 @@ import requests
 import zeep
 from lxml import etree
 
-from contracts.cosmic import REGISTRY_NS, RESPONDER_NS, SOAP_ACTION, WSDL
-from tests.conftest import TENHULT
+from contracts.cosmic import RESPONDER_NS, SOAP_ACTION, WSDL
+from contracts.riv import REGISTRY_NS
+from tests.conftest import ADMIN, TENHULT
 
 Admin = Callable[..., requests.Response]
 ENDPOINT = "/mocks/cosmic/GetMedicationHistory/2/rivtabp21"
@@ -289,8 +290,20 @@ def test_logical_address_match(
 
 def test_index_lists_the_mocks(http: requests.Session, base_url: str) -> None:
     cosmic = http.get(f"{base_url}/mocks/", timeout=10).json()["mocks"]["cosmic"]
-    assert cosmic["endpoint"] == f"{base_url}{ENDPOINT}"
+    assert cosmic["endpoints"] == {"GetMedicationHistory": f"{base_url}{ENDPOINT}"}
+    assert cosmic["wsdl"] == {"GetMedicationHistory": f"{base_url}{ENDPOINT}?wsdl"}
     assert cosmic["operations"] == ["GetMedicationHistory"]
+    # every link it gives answers
+    assert http.get(cosmic["admin"], timeout=10).json()["endpoints"] == cosmic["endpoints"]
+    assert http.get(cosmic["wsdl"]["GetMedicationHistory"], timeout=10).status_code == 200
+
+
+def test_admin_lists_the_test_patients(http: requests.Session, base_url: str) -> None:
+    listed = http.get(f"{base_url}{ADMIN}/patients", timeout=10).json()["patients"]
+    by_label = {p["label"]: p["id"] for p in listed}
+    dataset = http.get(f"{base_url}{ADMIN}/dataset", timeout=10).json()
+    assert by_label == {p["label"]: p["id"] for p in dataset["patients"]}
+    assert "adult-rules" in by_label and "many-records" in by_label
 
 
 def test_registry_namespace_of_the_header_is_riv(soap_client: zeep.Client) -> None:

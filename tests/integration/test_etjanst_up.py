@@ -86,9 +86,9 @@ def test_list_through_the_real_server(up: str) -> None:
     )
     assert response.status_code == 200
     assert "Alvedon" in [o["name"] for o in response.json()["ordinations"]]
-    assert requests.get(f"{up}/readyz", timeout=10).json()["upstreams"]["cosmic"] == (
-        f"{up}/mocks/cosmic/GetMedicationHistory/2/rivtabp21"
-    )
+    assert requests.get(f"{up}/readyz", timeout=10).json()["upstreams"]["cosmic"] == {
+        "GetMedicationHistory": f"{up}/mocks/cosmic/GetMedicationHistory/2/rivtabp21"
+    }
 
 
 def test_admin_state_holds_across_worker_processes(up: str) -> None:
@@ -197,5 +197,7 @@ def test_invalid_settings_are_listed(tmp_path: Path) -> None:
 def test_mocks_command_serves_the_mocks_alone() -> None:
     with serving("mocks", "--workers", "1", "--threads", "2", ready="/mocks/") as url:
         index = requests.get(f"{url}/mocks/", timeout=5).json()
-        assert index["mocks"]["cosmic"]["wsdl"].startswith(f"{url}/mocks/cosmic/")
+        assert index["mocks"]["cosmic"]["wsdl"]["GetMedicationHistory"].startswith(
+            f"{url}/mocks/cosmic/"
+        )
         assert requests.get(f"{url}/v1/units/{TENHULT}/ordinations", timeout=5).status_code == 404

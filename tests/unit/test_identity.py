@@ -4,11 +4,10 @@ from datetime import date
 
 import pytest
 
+from contracts.privacy import mask, mask_text
 from gateway.domain.identity import (
     IdentityKind,
     InvalidIdentityNumber,
-    mask,
-    mask_text,
     parse_identity,
     with_check_digit,
 )

@@ -4,8 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from contracts.cosmic import UPSTREAM as COSMIC
 from gateway.domain.units import MalformedUnitId, link_groups, normalise_unit_id
 from gateway.settings import ConfigFileError, load_settings
+from gateway.upstreams.http import UpstreamHttp, UpstreamMetrics
 
 
 @pytest.mark.parametrize("text", ["SE2321000057-5VTN", "se2321000057-5vtn", "SE165565594230-1000"])
@@ -79,9 +81,6 @@ def test_tls_and_proxy_settings_reach_the_upstream_session(tmp_path: Path) -> No
     from prometheus_client import CollectorRegistry
     from urllib3 import ProxyManager
 
-    from gateway.upstreams.cosmic import CosmicClient
-    from gateway.upstreams.soap import UpstreamMetrics
-
     settings = load_settings(
         upstreams={
             "cosmic": {
@@ -93,8 +92,9 @@ def test_tls_and_proxy_settings_reach_the_upstream_session(tmp_path: Path) -> No
             }
         }
     )
-    client = CosmicClient(settings.upstreams.cosmic, "SE1", UpstreamMetrics(CollectorRegistry()))
-    pool = client.soap.transport.pool
+    pool = UpstreamHttp(
+        COSMIC, settings.upstream("cosmic"), UpstreamMetrics(CollectorRegistry())
+    ).pool
     assert isinstance(pool, ProxyManager)
     assert pool.proxy.url == "http://proxy.test:3128"
     assert pool.connection_pool_kw["ca_certs"] == str(tmp_path / "ca.pem")
@@ -107,13 +107,41 @@ def test_proxy_variables_are_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
     from prometheus_client import CollectorRegistry
     from urllib3 import ProxyManager
 
-    from gateway.upstreams.cosmic import CosmicClient
-    from gateway.upstreams.soap import UpstreamMetrics
-
     monkeypatch.setenv("http_proxy", "http://proxy.test:3128")
     settings = load_settings(upstreams={"cosmic": {"url": "http://127.0.0.1:1/x"}})
-    client = CosmicClient(settings.upstreams.cosmic, "SE1", UpstreamMetrics(CollectorRegistry()))
-    assert not isinstance(client.soap.transport.pool, ProxyManager)
+    http = UpstreamHttp(COSMIC, settings.upstream("cosmic"), UpstreamMetrics(CollectorRegistry()))
+    assert not isinstance(http.pool, ProxyManager)
+
+
+@pytest.mark.parametrize(
+    ("configured", "expected"),
+    [
+        (
+            {"url": "https://ntjp.test/base"},
+            "https://ntjp.test/base/GetMedicationHistory/2/rivtabp21",
+        ),
+        (
+            {"url": "https://ntjp.test/base/"},
+            "https://ntjp.test/base/GetMedicationHistory/2/rivtabp21",
+        ),
+        (  # a full interaction endpoint, as single-interaction upstreams were configured
+            {"url": "https://ntjp.test/a/GetMedicationHistory/2/rivtabp21"},
+            "https://ntjp.test/a/GetMedicationHistory/2/rivtabp21",
+        ),
+        (
+            {"endpoints": {"GetMedicationHistory": "https://elsewhere.test/gmh"}},
+            "https://elsewhere.test/gmh",
+        ),
+    ],
+)
+def test_each_interaction_endpoint_is_derived_from_the_base_url(
+    configured: dict[str, object], expected: str
+) -> None:
+    from prometheus_client import CollectorRegistry
+
+    settings = load_settings(upstreams={"cosmic": configured})
+    http = UpstreamHttp(COSMIC, settings.upstream("cosmic"), UpstreamMetrics(CollectorRegistry()))
+    assert http.endpoints() == {"GetMedicationHistory": expected}
 
 
 def test_production_factory_reads_config_and_environment(
@@ -125,7 +153,9 @@ def test_production_factory_reads_config_and_environment(
     config.write_text('[upstreams.cosmic]\nurl = "https://cosmic.test/x"\n', encoding="utf-8")
     monkeypatch.setenv("ETJANST_CONFIG", str(config))
     client = create().test_client()
-    assert client.get("/readyz").json["upstreams"] == {"cosmic": "https://cosmic.test/x"}
+    assert client.get("/readyz").json["upstreams"] == {
+        "cosmic": {"GetMedicationHistory": "https://cosmic.test/x/GetMedicationHistory/2/rivtabp21"}
+    }
     monkeypatch.delenv("ETJANST_CONFIG")
     with pytest.raises(ValueError, match=r"upstreams\.cosmic\.url is not set"):
         create()  # no built-in mocks here: every upstream needs a URL

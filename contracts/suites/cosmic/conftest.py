@@ -30,7 +30,7 @@ from gateway.domain.identity import (
     with_check_digit,
 )
 from gateway.domain.ordinations import window_start
-from gateway.domain.units import MalformedUnitId, normalise_unit_id
+from gateway.domain.units import EService, MalformedUnitId, normalise_unit_id
 
 PATIENT_ENV = "ETJANST_CONTRACT_COSMIC_PATIENT"
 UNIT_ENV = "ETJANST_CONTRACT_COSMIC_UNIT"
@@ -47,9 +47,7 @@ UNKNOWN_PATIENT = with_check_digit("19000101990")
 
 @pytest.fixture(scope="session")
 def cosmic(target: Target) -> Iterator[Probe]:
-    if not target.cosmic.url:
-        pytest.skip("the target has no upstreams.cosmic.url")
-    probe = Probe(target)
+    probe = Probe(target, target.upstream("cosmic"))
     yield probe
     probe.raw.close()
 
@@ -125,7 +123,8 @@ def any_unit(target: Target, cosmic_data: CosmicData | None) -> str:
     """A care unit to ask about: the test data's, else the registry's first renew unit."""
     if cosmic_data:
         return cosmic_data.unit
-    return target.units[0] if target.units else target.cosmic.logical_address
+    units = target.units_offering(EService.RENEW_PRESCRIPTION)
+    return units[0] if units else target.upstream("cosmic").logical_address or ""
 
 
 @pytest.fixture(scope="session")

@@ -24,24 +24,25 @@ from prometheus_client import CollectorRegistry
 from contracts.cosmic import (
     CORE_NS,
     COSMIC_DIR,
-    REGISTRY_NS,
+    OPERATION,
     RESPONDER_NS,
     RESPONDER_XSD,
     SOAP_ACTION,
 )
+from contracts.riv import REGISTRY_NS, SAFE_PARSER, SOAP_ENV
 from contracts.suites.target import Target
 from gateway.context import correlation_id
 from gateway.domain.identity import Identity
 from gateway.errors import UpstreamError
 from gateway.upstreams.cosmic import CosmicClient, MedicationHistory
-from gateway.upstreams.soap import (
-    SAFE_PARSER,
-    SOAP_ENV,
+from gateway.upstreams.http import (
     Received,
-    Reply,
     SentRequest,
+    UpstreamContext,
     UpstreamMetrics,
 )
+from gateway.upstreams.settings import UpstreamSettings
+from gateway.upstreams.soap import Reply
 
 R = f"{{{RESPONDER_NS}}}"
 C = f"{{{CORE_NS}}}"
@@ -93,15 +94,14 @@ class Exchange:
 class Probe:
     """The gateway's CosmicClient, built from the target's settings, recording each exchange."""
 
-    def __init__(self, target: Target) -> None:
-        self.target = target
-        self.client = CosmicClient(
-            target.cosmic, target.consumer_hsa_id, UpstreamMetrics(CollectorRegistry())
-        )
-        soap = self.client.soap
-        # The client's session hook is the one place that sees the raw exchange.
-        soap.transport.observers.append(self._keep_exchange)
-        self._call, soap.call = soap.call, self._recording_call  # type: ignore[method-assign]
+    def __init__(self, target: Target, settings: UpstreamSettings) -> None:
+        self.target, self.settings = target, settings
+        context = UpstreamContext(target.consumer_hsa_id, UpstreamMetrics(CollectorRegistry()))
+        self.client = CosmicClient(settings, context)
+        # The client's pool is the one place that sees the raw exchange.
+        self.client.http.observers.append(self._keep_exchange)
+        self._call = self.client.call
+        self.client.call = self._recording_call  # type: ignore[method-assign]
         self._extra: dict[str, Any] = {}
         self._current: Exchange | None = None
         self.raw = requests.Session()
@@ -127,7 +127,7 @@ class Probe:
         """A raw POST with the gateway's RIV-TA headers and SOAPAction: for invalid requests."""
         exchange = Exchange(correlation_id=_new_correlation_id())
         response = self.raw.post(
-            self.target.cosmic.url or "",
+            self.client.http.endpoint(OPERATION),
             data=body,
             headers={
                 "Content-Type": content_type,
@@ -135,7 +135,7 @@ class Probe:
                 "x-rivta-original-serviceconsumer-hsaid": self.target.consumer_hsa_id,
                 "x-skltp-correlation-id": exchange.correlation_id,
             },
-            timeout=(self.target.cosmic.connect_timeout_s, self.target.cosmic.read_timeout_s),
+            timeout=(self.settings.connect_timeout_s, self.settings.read_timeout_s),
         )
         exchange.request, exchange.response = response.request, response
         return exchange

@@ -16,7 +16,9 @@ from datetime import date
 import pytest
 from lxml import etree
 
-from contracts.cosmic import REGISTRY_NS, SOAP_ACTION
+from contracts.cosmic import SOAP_ACTION
+from contracts.privacy import mask_text
+from contracts.riv import REGISTRY_NS, SAFE_PARSER, SOAP_ENV
 from contracts.suites.cosmic.support import (
     ContractDrift,
     CosmicData,
@@ -31,10 +33,9 @@ from contracts.suites.cosmic.support import (
     timestamp,
 )
 from contracts.suites.target import Target
-from gateway.domain.identity import Identity, mask_text
+from gateway.domain.identity import Identity
 from gateway.domain.units import HSA_ID
 from gateway.errors import UpstreamBusinessError
-from gateway.upstreams.soap import SAFE_PARSER, SOAP_ENV
 
 RESULT_CODES = {"OK", "INFO", "ERROR"}
 BOOLEANS = {"true", "false", "1", "0"}
@@ -204,7 +205,7 @@ def test_source_system_other_than_logical_address_is_invalid_request(
     any_unit: str,
     window: tuple[date, date],
 ) -> None:
-    assert OTHER_SOURCE_SYSTEM.upper() != target.cosmic.logical_address.upper()
+    assert OTHER_SOURCE_SYSTEM.upper() != (cosmic.settings.logical_address or "").upper()
     exchange = cosmic.ask(any_patient, [any_unit], *window, sourceSystemHSAId=OTHER_SOURCE_SYSTEM)
     assert exchange.response is not None, f"no answer: {exchange.error}"
     assert soap_fault(exchange.response) is None, "a business error must not be a SOAP fault"
@@ -241,7 +242,7 @@ def test_invalid_request_is_a_client_fault(
     body: Callable[[str, Identity], bytes],
     named: str,
 ) -> None:
-    exchange = cosmic.post(body(target.cosmic.logical_address, any_patient))
+    exchange = cosmic.post(body(cosmic.settings.logical_address or "", any_patient))
     response = exchange.response
     assert response is not None
     assert response.status_code == 500, "a SOAP 1.1 fault comes with HTTP 500"
@@ -268,7 +269,7 @@ def test_riv_ta_headers_and_soap_action_are_accepted(
     assert sent.headers.get("SOAPAction", "").strip('"') == SOAP_ACTION
     envelope = etree.fromstring(sent.body or b"", SAFE_PARSER)
     logical_address = envelope.findtext(f"{{{SOAP_ENV}}}Header/{{{REGISTRY_NS}}}LogicalAddress")
-    assert logical_address == target.cosmic.logical_address
+    assert logical_address == cosmic.settings.logical_address
 
     assert exchange.response is not None and exchange.response.status_code == 200
     assert soap_fault(exchange.response) is None

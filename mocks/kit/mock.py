@@ -1,0 +1,228 @@
+"""The protocol-neutral mock: its state (dataset, stubs, faults, journal in the shared store),
+the request pipeline every protocol shares, and what a concrete mock and a protocol adapter
+provide.
+
+    request -> protocol.parse -> fault? -> stub? -> protocol.invoke(handler) -> journal
+
+A concrete mock (mocks/<name>/mock.py) subclasses a protocol adapter (SoapMock in soap.py,
+RestMock in rest.py) and gives its upstream, dataset model and default dataset; its handlers
+(mocks/<name>/responses.py) work on its state (mocks/<name>/models.py). Whatever a handler
+raises becomes a proper fault or problem answer, and a journal entry, never an HTML 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import struct
+import time
+import traceback
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar
+
+from flask import Blueprint, Response, request
+from pydantic import BaseModel, TypeAdapter
+
+from contracts.privacy import mask_text
+from contracts.upstream import Upstream
+from mocks.kit import rules
+from mocks.kit.config import MockConfig
+from mocks.kit.store import MockStore
+
+log = logging.getLogger("etjanst.mocks")
+
+
+class ClientError(Exception):
+    """The request is not one the real producer would accept; the text says why."""
+
+
+class InvalidMockResponse(Exception):
+    """A mock built something its own contract rejects: a bug in the mock, answered as a
+    server fault rather than handed out."""
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A request the protocol adapter has read: which operation, for whom, and the rest."""
+
+    operation: str
+    patient: str | None  # for `match.patient` of stubs and faults
+    logical_address: str | None  # for `match.logicalAddress` (RIV-TA), None elsewhere
+    message: Any  # the protocol's own view of the request
+
+
+@dataclass(frozen=True)
+class Patient:
+    """A labelled synthetic patient of a default dataset, as `_admin/patients` lists it."""
+
+    id: str
+    label: str | None
+
+
+class Mock(ABC):
+    upstream: ClassVar[Upstream]
+    dataset_model: ClassVar[type[BaseModel]]  # its schema goes into the admin OpenAPI
+    fault_types: ClassVar[tuple[type[rules.Rule], ...]]  # set by the protocol adapter
+
+    def __init__(self, config: MockConfig, store: MockStore) -> None:
+        self.config, self.store = config, store
+        self.faults: TypeAdapter[Any] = rules.fault_adapter(self.fault_types)
+
+    @property
+    def name(self) -> str:
+        return self.upstream.name
+
+    # what a concrete mock provides ---------------------------------------------------------
+    @abstractmethod
+    def default_dataset(self, today: date) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def summary(self, dataset: Any) -> dict[str, int]:
+        """Counts that confirm a dataset upload (patients, records...)."""
+
+    @abstractmethod
+    def patients(self, dataset: Any) -> list[Patient]:
+        """The dataset's patients, for people looking for someone to test with."""
+
+    def parse_dataset(self, document: Any) -> Any:
+        """Validate a dataset document; raise pydantic.ValidationError when it is wrong."""
+        return self.dataset_model.model_validate(document)
+
+    def backend(self) -> Any:
+        """What handlers work on (`Call.backend`): the parsed dataset, unless the mock keeps
+        mutable state of its own (a models.py backend over the store)."""
+        return self.dataset()
+
+    # what a protocol adapter provides ------------------------------------------------------
+    @abstractmethod
+    def blueprint(self) -> Blueprint:
+        """The mock's endpoints (and documents such as WSDLs) under /mocks/<name>/."""
+
+    @abstractmethod
+    def invoke(self, incoming: Incoming, business: rules.Rule | None) -> Response:
+        """The handler's answer; `business`: a fault the protocol renders in the body."""
+
+    @abstractmethod
+    def client_error(self, message: str) -> Response: ...
+
+    @abstractmethod
+    def server_error(self, message: str) -> Response: ...
+
+    @abstractmethod
+    def malformed(self) -> Response:
+        """A body cut off in the middle."""
+
+    def protocol_fault(self, fault: rules.Rule) -> Response | None:
+        """A protocol's own technical fault (e.g. a SOAP fault); None: not one of them."""
+        return None
+
+    def is_business(self, fault: rules.Rule) -> bool:
+        """A fault that shapes the handler's answer rather than replacing it."""
+        return False
+
+    # shared --------------------------------------------------------------------------------
+    def dataset(self) -> Any:
+        return self.store.dataset(
+            self.name, lambda: self.default_dataset(self.config.today_date()), self.parse_dataset
+        )
+
+    def operation_names(self) -> list[str]:
+        return [interaction.operation for interaction in self.upstream.interactions]
+
+    def handle(self, read: Any) -> Response:
+        """The pipeline: `read()` is the adapter's parse of the current request (it raises
+        ClientError for one the producer would refuse)."""
+        exchange: dict[str, Any] = {"operation": None}
+        try:
+            response = self._answer(read, exchange)
+        except ClientError as exc:
+            response = self.client_error(mask_text(str(exc)))
+        except Exception as exc:  # a bug in a handler: still a proper answer, and logged
+            log.error(
+                "mock %s %s failed:\n%s",
+                self.name,
+                exchange["operation"],
+                mask_text(traceback.format_exc()),
+            )
+            response = self.server_error(mask_text(f"the mock failed: {type(exc).__name__}"))
+        self._record(exchange, response)
+        return response
+
+    def _answer(self, read: Any, exchange: dict[str, Any]) -> Response:
+        incoming: Incoming = read()
+        exchange["operation"] = incoming.operation
+
+        def applies(spec: dict[str, Any]) -> bool:
+            return rules.parse_rule(spec).applies_to(
+                incoming.operation, incoming.patient, incoming.logical_address
+            )
+
+        business = None
+        spec = self.store.take_rule(self.name, "fault", applies)
+        if spec is not None:
+            fault = self.faults.validate_python(spec)
+            if self.is_business(fault):
+                business = fault
+            else:
+                early = self._technical(fault)
+                if early is not None:
+                    return early
+        stub = self.store.take_rule(self.name, "stub", applies)
+        if stub is not None:
+            canned = rules.parse_stub(stub)
+            return Response(canned.body, status=canned.status, content_type=canned.contentType)
+        try:
+            return self.invoke(incoming, business)
+        except InvalidMockResponse as exc:  # never hand out what the real producer could not
+            return self.server_error(mask_text(f"the mock built an invalid response: {exc}"))
+
+    def _technical(self, fault: rules.Rule) -> Response | None:
+        """The response a fault stands for; None when the request then goes on (latency)."""
+        if isinstance(fault, rules.LatencyFault):
+            time.sleep(fault.ms / 1000)
+            return None
+        if isinstance(fault, rules.HttpStatusFault):
+            return Response(fault.body, status=fault.status, content_type="text/plain")
+        if isinstance(fault, rules.MalformedFault):
+            return self.malformed()
+        if isinstance(fault, rules.ResetFault):
+            _drop_connection()
+            return Response(b"", status=500)
+        answer = self.protocol_fault(fault)
+        if answer is None:
+            raise TypeError(f"{self.name} cannot render a {type(fault).__name__}")
+        return answer
+
+    def _record(self, exchange: dict[str, Any], response: Response) -> None:
+        limit = self.config.journal_body_bytes
+        body = b"" if response.is_streamed else response.get_data()
+        exchange["request"] = {
+            "method": request.method,
+            "path": request.path,
+            "query": mask_text(request.query_string.decode("utf-8", "replace")),
+            "headers": {k: mask_text(v) for k, v in request.headers.items()},
+            "body": mask_text(_cut(request.get_data()[: limit * 4], limit)),
+        }
+        exchange["response"] = {
+            "status": response.status_code,
+            "body": mask_text(_cut(body[: limit * 4], limit)),
+        }
+        self.store.record(self.name, exchange, self.config.journal_size)
+
+
+def _cut(data: bytes, limit: int) -> str:
+    text = data.decode("utf-8", "replace")
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"...[{len(text) - limit} more characters not kept]"
+
+
+def _drop_connection() -> None:
+    """Reset the TCP connection without an HTTP response (RST via SO_LINGER 0)."""
+    sock = request.environ.get("gunicorn.socket") or request.environ.get("werkzeug.socket")
+    if sock is None:
+        return
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.shutdown(socket.SHUT_RDWR)

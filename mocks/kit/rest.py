@@ -1,0 +1,118 @@
+"""The JSON/REST adapter: each operation a method and a path (the path from the upstream's
+registry entry, Flask converters allowed), JSON in and out, errors as JSON documents (a problem
+by default; a FHIR mock answers OperationOutcome instead), and the OpenAPI document that
+describes the upstream served beside it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+from flask import Blueprint, Response, jsonify, request
+
+from contracts.privacy import mask_text
+from mocks.kit import rules
+from mocks.kit.mock import ClientError, Incoming, Mock
+
+
+class RestError(Exception):
+    """A handler's refusal with an HTTP status, rendered in the mock's error format."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class RestCall:
+    """What a REST handler gets: the request as plain data, the mock's state and today."""
+
+    method: str
+    params: dict[str, str]  # from the path
+    query: dict[str, list[str]]
+    headers: dict[str, str]  # names in lower case
+    body: Any  # the parsed JSON document, None without a body
+    backend: Any = None
+    today: date | None = None
+
+
+@dataclass(frozen=True)
+class RestOperation:
+    name: str  # the upstream's interaction (its path comes from the registry)
+    method: str
+    handler: Callable[[RestCall], tuple[int, Any]]  # (status, JSON document)
+    patient: Callable[[RestCall], str | None]  # where the request names the patient
+
+
+class RestMock(Mock):
+    operations: ClassVar[tuple[RestOperation, ...]]
+    fault_types = rules.COMMON_FAULTS
+    content_type: ClassVar[str] = "application/json"
+    openapi: ClassVar[Path | None] = None  # the upstream's OpenAPI document (YAML)
+
+    def error_document(self, status: int, message: str) -> Any:
+        """An error in this upstream's format."""
+        return {"status": status, "detail": message}
+
+    def blueprint(self) -> Blueprint:
+        rest = Blueprint(f"{self.name}_rest", __name__, url_prefix=self.upstream.mock_path)
+        for operation in self.operations:
+            path = self.upstream.interaction(operation.name).path
+            rest.add_url_rule(
+                f"/{path}", operation.name, self._view(operation), methods=[operation.method]
+            )
+        if self.openapi is not None:
+            document = yaml.safe_load(self.openapi.read_text(encoding="utf-8"))
+            rest.add_url_rule("/openapi.json", "openapi", lambda: jsonify(document))
+        return rest
+
+    def _view(self, operation: RestOperation) -> Callable[..., Response]:
+        def view(**params: str) -> Response:
+            return self.handle(lambda: self._read(operation, params))
+
+        return view
+
+    def _read(self, operation: RestOperation, params: dict[str, str]) -> Incoming:
+        raw = request.get_data()
+        try:
+            body = json.loads(raw) if raw else None
+        except (ValueError, RecursionError) as exc:
+            raise ClientError("the body is not a JSON document") from exc
+        call = RestCall(
+            method=request.method,
+            params=params,
+            query={key: request.args.getlist(key) for key in request.args},
+            headers={key.lower(): value for key, value in request.headers.items()},
+            body=body,
+        )
+        return Incoming(operation.name, operation.patient(call), None, (operation, call))
+
+    def invoke(self, incoming: Incoming, business: rules.Rule | None) -> Response:
+        operation, call = incoming.message
+        call = replace(call, backend=self.backend(), today=self.config.today_date())
+        try:
+            status, document = operation.handler(call)
+        except RestError as exc:
+            return self._error(exc.status, str(exc))
+        return self._json(status, document)
+
+    def client_error(self, message: str) -> Response:
+        return self._error(400, message)
+
+    def server_error(self, message: str) -> Response:
+        return self._error(500, message)
+
+    def malformed(self) -> Response:
+        return Response(b'{"resourceType": "Bund', content_type=self.content_type)
+
+    def _error(self, status: int, message: str) -> Response:
+        return self._json(status, self.error_document(status, mask_text(message)))
+
+    def _json(self, status: int, document: Any) -> Response:
+        body = json.dumps(document, ensure_ascii=False)
+        return Response(body, status=status, content_type=self.content_type)
