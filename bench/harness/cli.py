@@ -1,0 +1,134 @@
+"""The command line every scenario file shares: flags, the run, the JSON file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from etjanst.cli import DEFAULT_WORKERS
+
+from .cases import Case
+from .report import table
+from .server import HOST, BenchError, Server, free_port, loopback_session, running_server
+
+# --smoke: enough to see every part of a scenario work, in a few seconds
+SMOKE = {
+    "duration": 1.0,
+    "warmup": 0.5,
+    "clients": 2,
+    "seq_requests": 2,
+    "seq_warmup": 1,
+    "workers": 2,
+    "threads": 4,
+}
+
+
+def parse_args(description: str, argv: list[str] | None) -> argparse.Namespace:
+    top = argparse.ArgumentParser(description=description.split("\n\n")[0])
+    add = top.add_argument
+    add("--duration", type=float, default=10.0, help="measured seconds per variant (throughput)")
+    add("--warmup", type=float, default=2.0, help="warm-up seconds per variant (throughput)")
+    add("--clients", type=int, default=8, help="concurrent client threads (throughput)")
+    add("--rounds", type=int, default=2, help="blocks per variant, alternating (throughput)")
+    add("--max-requests", type=int, default=200_000, help="cap per variant (throughput)")
+    add("--seq-requests", type=int, default=30, help="measured requests per variant (latency)")
+    add("--seq-warmup", type=int, default=3, help="warm-up requests per variant (latency)")
+    add("--port", type=int, default=0, help="server port on 127.0.0.1 (0: a free one)")
+    add("--workers", type=int, default=DEFAULT_WORKERS, help="gunicorn workers (etjanst's default)")
+    add("--threads", type=int, default=8, help="threads per gunicorn worker (etjanst's default)")
+    add("--json", type=Path, help="also write the numbers to this file")
+    add("--smoke", action="store_true", help="tiny counts: checks the bench runs, not speed")
+    args = top.parse_args(argv)
+    if args.smoke:  # its counts become the defaults, so flags given explicitly still win
+        top.set_defaults(**SMOKE)
+        args = top.parse_args(argv)
+    positive = (
+        "duration",
+        "clients",
+        "rounds",
+        "max_requests",
+        "seq_requests",
+        "workers",
+        "threads",
+    )
+    for name in positive:
+        if getattr(args, name) <= 0:
+            top.error(f"--{name.replace('_', '-')} must be positive")
+    if args.warmup < 0 or args.seq_warmup < 0:
+        top.error("warm-ups cannot be negative")
+    if not 0 <= args.port <= 65535:
+        top.error("--port must be 0..65535")
+    if args.clients > args.workers * args.threads // 2:
+        # Each gateway request holds a server thread while its call to the mock needs another
+        # one of the same server: with every thread in a gateway request, the mock calls wait
+        # until the gateway's read timeout (seen: 64 clients on 2 x 16 threads, all 504).
+        print(
+            f"bench: warning: more than {args.workers * args.threads // 2} clients can starve "
+            "the gateway's own calls to the mock of server threads (504s after its read timeout)",
+            file=sys.stderr,
+        )
+    return args
+
+
+def run(build: Callable[[Server], list[Case]], args: argparse.Namespace) -> dict[str, Any]:
+    """Start the server, check every request once, then measure and print case by case."""
+    port = free_port(args.port)
+    print(
+        f"etjanst up on {HOST}:{port}, {args.workers} workers x {args.threads} threads (gthread); "
+        f"{os.cpu_count()} CPUs shared with this load generator; today {Server.today}",
+        flush=True,
+    )
+    reports = []
+    with running_server(port, args.workers, args.threads) as server:
+        cases = [(case, case.pair.variants(server.url)) for case in build(server)]
+        with loopback_session() as session:
+            for case, variants in cases:
+                seen = "; ".join(variant.check(session) for variant in variants)
+                print(f"  {case.title}: {seen}", flush=True)
+        for case, variants in cases:
+            print(f"\n{case.title}: {case.plan(args)}", flush=True)
+            direct, gateway = case.measure(server, variants, args)
+            lines, numbers = case.ratios(direct, gateway)
+            print(table([direct, gateway]), *lines, sep="\n", flush=True)
+            reports.append(
+                {"title": case.title, "direct": direct.summary(), "gateway": gateway.summary()}
+                | numbers
+            )
+    config = {k: v for k, v in vars(args).items() if k not in ("json", "port")}
+    config |= {"host": HOST, "port": port, "today": Server.today.isoformat()}
+    config |= {"cpus": os.cpu_count(), "python": platform.python_version()}
+    return {"config": config, "cases": reports}
+
+
+def _terminate_as_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(
+    build: Callable[[Server], list[Case]], description: str, argv: list[str] | None = None
+) -> int:
+    """The whole run for a scenario file; the exit status. `build` gets the started server and
+    returns the cases to measure, in order."""
+    args = parse_args(description, argv)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # so the server is stopped on these too
+        signal.signal(sig, _terminate_as_interrupt)
+    try:
+        results = run(build, args)
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("bench: interrupted; the server was stopped", file=sys.stderr)
+        return 130
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print(f"\nnumbers written to {args.json}")
+    return 0
