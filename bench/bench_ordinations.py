@@ -18,15 +18,22 @@ from lxml import etree
 from zeep import Client
 from zeep import Settings as ZeepSettings
 
-from contracts.cosmic import BINDING, CORE_NS, OPERATION, RESPONDER_NS, SOAP_ACTION, WSDL
-from etjanst.server import BUILTIN_ENDPOINTS
+from contracts.cosmic import (
+    BINDING,
+    CORE_NS,
+    OPERATION,
+    RESPONDER_NS,
+    SOAP_ACTION,
+    UPSTREAM,
+    WSDL,
+)
 from gateway.auth import mint_token
 from gateway.domain.identity import parse_identity
 from gateway.domain.ordinations import window_start
 from gateway.settings import Settings
 
-MOCK = "cosmic"
-MOCK_PATH = BUILTIN_ENDPOINTS[MOCK]  # the one place that knows where the mock's endpoint is
+MOCK = UPSTREAM.name
+MOCK_PATH = f"{UPSTREAM.mock_path}/{UPSTREAM.interaction(OPERATION).path}"
 UNIT = "SE2321000057-5VTN"
 TYPICAL, MANY = "adult-rules", "many-records"
 # What `etjanst up` runs with under the bench: the defaults (no file, no ETJANST_* variables
