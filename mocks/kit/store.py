@@ -1,19 +1,45 @@
-"""The mocks' shared state in one SQLite file: datasets, stubs, faults and the journal.
+"""The mocks' shared state in one SQLite file: datasets, entities, stubs, faults and the journal.
 
-A file, not process memory, so that what the admin API sets holds for every later request
-however the server runs: several threads, or several gunicorn worker processes. Each process
-keeps a parsed copy of a dataset and rereads it only when its version changes.
+A file, not process memory, so that what the admin API sets and what requests change holds for
+every later request however the server runs: several threads, or several gunicorn worker
+processes. Each process keeps a parsed copy of a dataset and rereads it only when its version
+changes.
+
+The dataset is the document a mock starts from (its default, or one PUT by the admin API).
+Entities are the mutable state requests change (a slot booked, a visit registered), kept as JSON
+documents by (mock, kind, key). A mock's backend changes them in one call per business action:
+
+    with store.transaction("booking") as tx:  # one writer at a time, across processes
+        slot = tx.get("slot", slot_id)
+        ...
+        tx.put("slot", slot_id, {**slot, "booked_by": citizen})
+
+The transaction takes the write lock up front (`BEGIN IMMEDIATE`), so what it reads stays true
+until it commits, and it commits all its writes or, on any exception, none. A check-then-write in
+it is therefore race-free across threads and processes; the primary key is a real constraint on
+top (`insert` of a key that is there raises EntityExists). So there is no secondary unique index:
+a rule such as "one booking per slot" is a check in the transaction, or the key itself. Reads
+that need no lock go through `store.entities(mock)`: each call there reads the latest commit.
+
+Connections are per thread and per process. Build the store in the process that uses it: gunicorn
+workers do, as each builds its app after the fork. A store that crosses a fork anyway opens new
+connections in the child and leaves the inherited ones alone, never using or closing them, as
+SQLite requires (https://sqlite.org/howtocorrupt.html, "carrying an open database connection
+across a fork").
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 SCHEMA = """
@@ -24,8 +50,122 @@ CREATE TABLE IF NOT EXISTS rules (
 );
 CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY AUTOINCREMENT, mock TEXT, entry TEXT);
 CREATE INDEX IF NOT EXISTS journal_by_mock ON journal (mock, id);
+CREATE TABLE IF NOT EXISTS entities (
+    mock TEXT, kind TEXT, key TEXT, doc TEXT NOT NULL, PRIMARY KEY (mock, kind, key)
+);
 """
 TRIM_EVERY = 50
+# Long enough for any queue of short transactions, short enough that a stuck writer shows as an
+# error ("database is locked") well before gunicorn's worker timeout (60 s) kills the worker.
+BUSY_TIMEOUT_S = 10.0
+
+Document = dict[str, Any]
+# fills a mock's entities from its dataset document, inside the transaction that stores it
+Seed = Callable[["Entities", Any], None]
+
+# connections inherited over a fork: kept referenced so that they are never closed in the child
+_inherited: list[sqlite3.Connection] = []
+
+
+class EntityError(Exception):
+    """An entity operation refused; `mock`, `kind` and `key` say which entity."""
+
+    def __init__(self, mock: str, kind: str, key: str) -> None:
+        super().__init__(f"{mock}: {kind} {key!r}")
+        self.mock, self.kind, self.key = mock, kind, key
+
+
+class EntityExists(EntityError):
+    """insert() of a key that is already there."""
+
+
+class EntityNotFound(EntityError):
+    """update() of a key that is not there."""
+
+
+class EntityView:
+    """Reads of one mock's entities. Lists come ordered by key."""
+
+    def __init__(self, mock: str, connection: Callable[[], sqlite3.Connection]) -> None:
+        self.mock = mock
+        self._connection = connection
+
+    def _execute(self, sql: str, *params: Any) -> sqlite3.Cursor:
+        """`sql` with the mock as its first parameter."""
+        return self._connection().execute(sql, (self.mock, *params))
+
+    def get(self, kind: str, key: str) -> Document | None:
+        row = self._execute(
+            "SELECT doc FROM entities WHERE mock=? AND kind=? AND key=?", kind, key
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def count(self, kind: str) -> int:
+        (n,) = self._execute(
+            "SELECT count(*) FROM entities WHERE mock=? AND kind=?", kind
+        ).fetchone()
+        return int(n)
+
+    def list(self, kind: str, where: Callable[[Document], bool] | None = None) -> list[Document]:
+        rows = self._execute("SELECT doc FROM entities WHERE mock=? AND kind=? ORDER BY key", kind)
+        docs = (json.loads(text) for (text,) in rows)
+        return [doc for doc in docs if where is None or where(doc)]
+
+
+class Entities(EntityView):
+    """One mock's entities within one write transaction, usable only until it ends."""
+
+    def __init__(self, mock: str, db: sqlite3.Connection) -> None:
+        super().__init__(mock, self._bound)
+        self._db: sqlite3.Connection | None = db
+
+    def _bound(self) -> sqlite3.Connection:
+        # a write after the end would commit on its own, outside the transaction it was meant for
+        if self._db is None:
+            raise RuntimeError(f"{self.mock}: the transaction of these entities has ended")
+        return self._db
+
+    def __enter__(self) -> Entities:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._db = None
+
+    def insert(self, kind: str, key: str, doc: Document) -> None:
+        try:
+            self._execute("INSERT INTO entities VALUES (?, ?, ?, ?)", kind, key, json.dumps(doc))
+        except sqlite3.IntegrityError as exc:
+            raise EntityExists(self.mock, kind, key) from exc
+
+    def put(self, kind: str, key: str, doc: Document) -> None:
+        """Insert or replace."""
+        self._execute(
+            "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?)", kind, key, json.dumps(doc)
+        )
+
+    def update(self, kind: str, key: str, change: Callable[[Document], Document]) -> Document:
+        """Replace the entity by `change(current)`; return the new one."""
+        current = self.get(kind, key)
+        if current is None:
+            raise EntityNotFound(self.mock, kind, key)
+        changed = change(current)
+        self.put(kind, key, changed)
+        return changed
+
+    def delete(self, kind: str, key: str) -> bool:
+        cursor = self._execute("DELETE FROM entities WHERE mock=? AND kind=? AND key=?", kind, key)
+        return cursor.rowcount > 0
+
+    def clear(self, kind: str | None = None) -> int:
+        """Delete every entity of `kind`, or of every kind; return how many."""
+        if kind is None:
+            return self._execute("DELETE FROM entities WHERE mock=?").rowcount
+        return self._execute("DELETE FROM entities WHERE mock=? AND kind=?", kind).rowcount
 
 
 class MockStore:
@@ -37,12 +177,33 @@ class MockStore:
             db.executescript(SCHEMA)
 
     def _connection(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=OFF")
-            self._local.db = db
+        """This thread's connection, opened in this process."""
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():
+            if hasattr(local, "db"):
+                _inherited.append(local.db)
+            local.db = self._connect()
+            local.pid = os.getpid()
+        return local.db
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                (mode,) = db.execute("PRAGMA journal_mode=WAL").fetchone()
+                break
+            except sqlite3.OperationalError as exc:
+                # SQLite does not wait for the lock that switching a new file to WAL takes, so
+                # this fails at once while a worker starting at the same time holds it
+                if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                    db.close()
+                    raise
+                time.sleep(0.005)
+        if mode != "wal":  # without it, readers and the writer would block each other
+            db.close()
+            raise RuntimeError(f"{self.path}: SQLite cannot use write-ahead logging here ({mode})")
+        db.execute("PRAGMA synchronous=OFF")
         return db
 
     @contextmanager
@@ -52,18 +213,37 @@ class MockStore:
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
+            db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite ends it by itself after some errors
+                db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
+
+    # entities ------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self, mock: str) -> Iterator[Entities]:
+        """The mock's entities in a write transaction: committed when the block ends, rolled back
+        entirely when it raises."""
+        with self._transaction() as db, Entities(mock, db) as tx:
+            yield tx
+
+    def entities(self, mock: str) -> EntityView:
+        """The mock's entities to read, without a lock; usable from any thread."""
+        return EntityView(mock, self._connection)
 
     # datasets ------------------------------------------------------------------------------
-    def dataset(self, mock: str, default: Callable[[], Any], parse: Callable[[Any], Any]) -> Any:
-        """The mock's current dataset, parsed; `default()` seeds it on first use."""
+    def dataset(
+        self,
+        mock: str,
+        default: Callable[[], Any],
+        parse: Callable[[Any], Any],
+        seed: Seed | None = None,
+    ) -> Any:
+        """The mock's current dataset, parsed; `default()` (and `seed`) seed it on first use."""
         db = self._connection()
         row = db.execute("SELECT version FROM datasets WHERE mock=?", (mock,)).fetchone()
         if row is None:
-            self.put_dataset(mock, default(), only_if_absent=True)
+            self.put_dataset(mock, default(), only_if_absent=True, seed=seed)
             row = db.execute("SELECT version FROM datasets WHERE mock=?", (mock,)).fetchone()
         cached = self._cache.get(mock)
         if cached and cached[0] == row[0]:
@@ -75,13 +255,26 @@ class MockStore:
         self._cache[mock] = (version, parsed)
         return parsed
 
-    def put_dataset(self, mock: str, doc: Any, only_if_absent: bool = False) -> None:
+    def put_dataset(
+        self, mock: str, doc: Any, only_if_absent: bool = False, seed: Seed | None = None
+    ) -> None:
+        """Store the mock's dataset document. With `seed`, also replace the mock's entities in
+        the same transaction: clear them, then `seed(tx, doc)` fills them. So no request sees a
+        dataset with another one's entities, and a seed that raises changes nothing."""
         text = json.dumps(doc)
-        verb = "INSERT OR IGNORE" if only_if_absent else "INSERT OR REPLACE"
         with self._transaction() as db:
+            if (
+                only_if_absent
+                and db.execute("SELECT 1 FROM datasets WHERE mock=?", (mock,)).fetchone()
+            ):
+                return
             # versions are never reused, even across resets, so no process keeps a stale copy
             version = db.execute("INSERT INTO dataset_versions DEFAULT VALUES").lastrowid
-            db.execute(f"{verb} INTO datasets VALUES (?, ?, ?)", (mock, version, text))
+            db.execute("INSERT OR REPLACE INTO datasets VALUES (?, ?, ?)", (mock, version, text))
+            if seed is not None:
+                with Entities(mock, db) as tx:
+                    tx.clear()
+                    seed(tx, doc)
 
     def raw_dataset(self, mock: str) -> Any:
         row = self._connection().execute("SELECT doc FROM datasets WHERE mock=?", (mock,))
@@ -175,6 +368,6 @@ class MockStore:
     # everything ----------------------------------------------------------------------------
     def reset(self, mock: str) -> None:
         with self._transaction() as db:
-            for table in ("datasets", "rules", "journal"):
+            for table in ("datasets", "entities", "rules", "journal"):
                 db.execute(f"DELETE FROM {table} WHERE mock=?", (mock,))
         self._cache.pop(mock, None)
