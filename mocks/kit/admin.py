@@ -121,7 +121,7 @@ def admin_blueprint(mock: Mock) -> Blueprint:
             parsed = _strict(mock.dataset_model.model_validate_json, document)
         except ValidationError as exc:
             return _invalid(exc)
-        store.put_dataset(name, parsed.model_dump(mode="json", exclude_none=True))
+        store.put_dataset(name, parsed.model_dump(mode="json", exclude_none=True), seed=mock.seed)
         return jsonify(summary=mock.summary(parsed))
 
     def add(kind: str, validate_json: Callable[..., Any]) -> Response:

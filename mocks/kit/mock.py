@@ -29,7 +29,7 @@ from contracts.privacy import mask_text
 from contracts.upstream import Upstream
 from mocks.kit import rules
 from mocks.kit.config import MockConfig
-from mocks.kit.store import MockStore
+from mocks.kit.store import Entities, MockStore
 
 log = logging.getLogger("etjanst.mocks")
 
@@ -90,6 +90,10 @@ class Mock(ABC):
         """Validate a dataset document; raise pydantic.ValidationError when it is wrong."""
         return self.dataset_model.model_validate(document)
 
+    def seed(self, tx: Entities, document: Any) -> None:  # noqa: B027 - an optional hook
+        """Fill the mock's entities from a dataset document (valid, as JSON), inside the
+        transaction that stores it: the mutable state requests then change. None by default."""
+
     def backend(self) -> Any:
         """What handlers work on (`Call.backend`): the parsed dataset, unless the mock keeps
         mutable state of its own (a models.py backend over the store)."""
@@ -125,7 +129,10 @@ class Mock(ABC):
     # shared --------------------------------------------------------------------------------
     def dataset(self) -> Any:
         return self.store.dataset(
-            self.name, lambda: self.default_dataset(self.config.today_date()), self.parse_dataset
+            self.name,
+            lambda: self.default_dataset(self.config.today_date()),
+            self.parse_dataset,
+            self.seed,
         )
 
     def operation_names(self) -> list[str]:

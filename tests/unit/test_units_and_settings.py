@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from contracts.cosmic import UPSTREAM as COSMIC
+from contracts.registry import UPSTREAMS
 from gateway.domain.units import MalformedUnitId, link_groups, normalise_unit_id
 from gateway.settings import ConfigFileError, load_settings
 from gateway.upstreams.http import UpstreamHttp, UpstreamMetrics
@@ -150,12 +151,16 @@ def test_production_factory_reads_config_and_environment(
     from gateway.wsgi import create
 
     config = tmp_path / "prod.toml"
-    config.write_text('[upstreams.cosmic]\nurl = "https://cosmic.test/x"\n', encoding="utf-8")
+    config.write_text(
+        "".join(f'[upstreams.{u.name}]\nurl = "https://{u.name}.test/x"\n' for u in UPSTREAMS),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("ETJANST_CONFIG", str(config))
-    client = create().test_client()
-    assert client.get("/readyz").json["upstreams"] == {
-        "cosmic": {"GetMedicationHistory": "https://cosmic.test/x/GetMedicationHistory/2/rivtabp21"}
+    ready = create().test_client().get("/readyz").json["upstreams"]
+    assert ready["cosmic"] == {
+        "GetMedicationHistory": "https://cosmic.test/x/GetMedicationHistory/2/rivtabp21"
     }
+    assert set(ready) == {u.name for u in UPSTREAMS}
     monkeypatch.delenv("ETJANST_CONFIG")
     with pytest.raises(ValueError, match=r"upstreams\.cosmic\.url is not set"):
         create()  # no built-in mocks here: every upstream needs a URL
