@@ -11,7 +11,7 @@ from flask import Flask, Response, g, request
 from prometheus_client import CollectorRegistry, Counter
 from werkzeug.exceptions import HTTPException
 
-from gateway.api import operations, ordinations
+from gateway.api import operations, ordinations, units
 from gateway.api.problems import problem
 from gateway.auth import TokenVerifier
 from gateway.context import correlation_id
@@ -69,6 +69,7 @@ def create_app(settings: Settings) -> Flask:
     )
     app.register_blueprint(ordinations.blueprint)
     app.register_blueprint(operations.blueprint)
+    app.register_blueprint(units.blueprint)
     _correlation(app)
     _errors(app)
     return app

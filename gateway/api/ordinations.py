@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from gateway.domain.units import MalformedUnitId, normalise_unit_id
-from gateway.errors import InvalidUnit
+from gateway.api.units import unit_id
 from gateway.services.renew_prescription import OrdinationList, RenewPrescription
 
 blueprint = Blueprint("ordinations", __name__)
@@ -14,12 +13,8 @@ blueprint = Blueprint("ordinations", __name__)
 @blueprint.get("/v1/units/<unit>/ordinations")
 def ordinations(unit: str) -> Response:
     caller = current_app.extensions["etjanst"].tokens.caller(request.headers.get("Authorization"))
-    try:
-        unit_id = normalise_unit_id(unit)
-    except MalformedUnitId as exc:
-        raise InvalidUnit(str(exc)) from exc
     service: RenewPrescription = current_app.extensions["etjanst"].renew_prescription
-    return jsonify(render(service.ordinations(caller, unit_id)))
+    return jsonify(render(service.ordinations(caller, unit_id(unit))))
 
 
 def render(result: OrdinationList) -> dict[str, object]:
