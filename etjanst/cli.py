@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from contracts.registry import UPSTREAMS
+from etjanst.ports import PortUnavailable, ensure_free
 from gateway.auth import mint_token
 from gateway.domain.identity import InvalidIdentityNumber, parse_identity
 from gateway.settings import ConfigFileError, Settings, load_settings
@@ -36,6 +37,12 @@ def duration(text: str) -> timedelta:
     return timedelta(seconds=int(match.group(1)) * UNITS[match.group(2)])
 
 
+def port_number(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError("a port number from 1 to 65535")
+    return int(text)
+
+
 def _settings(config: Path | None) -> Settings:
     try:
         return load_settings(config)
@@ -44,6 +51,11 @@ def _settings(config: Path | None) -> Settings:
 
 
 def _serve(args: argparse.Namespace, mocks_only: bool) -> int:
+    settings = _settings(args.config)
+    try:
+        ensure_free(args.host, args.port)
+    except PortUnavailable as exc:
+        raise CliError(str(exc)) from exc
     # prometheus-client picks multiprocess mode when it is imported, so before anything is
     metrics_dir = tempfile.mkdtemp(prefix="etjanst-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
@@ -57,7 +69,6 @@ def _serve(args: argparse.Namespace, mocks_only: bool) -> int:
         uses_builtin_mocks,
     )
 
-    settings = _settings(args.config)
     mocks_dir = state_dir(settings)
     base_url = loopback_url(args.host, args.port)
     if mocks_only:
@@ -108,13 +119,14 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="etjanst", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
 
-    for name, help_text in (
-        ("up", "gateway and all mocks on one port"),
-        ("mocks", "the mocks alone, for people building their own clients"),
+    # different default ports, so the mocks alone can run beside `etjanst up`
+    for name, help_text, port in (
+        ("up", "gateway and all mocks on one port", 8000),
+        ("mocks", "the mocks alone, for people building their own clients", 8001),
     ):
         serve = commands.add_parser(name, help=help_text)
         serve.add_argument("--host", default="127.0.0.1")
-        serve.add_argument("--port", type=int, default=8000)
+        serve.add_argument("--port", type=port_number, default=port, help=f"default: {port}")
         serve.add_argument("--config", type=Path, help="TOML settings file")
         serve.add_argument(
             "--workers",

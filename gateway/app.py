@@ -10,7 +10,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from contracts.privacy import mask_text
-from gateway.api import operations, ordinations
+from gateway.api import operations, ordinations, units
 from gateway.api.problems import problem
 from gateway.context import correlation_id
 from gateway.errors import ApiError, UpstreamError
@@ -34,6 +34,7 @@ def create_app(settings: Settings) -> Flask:
     Runtime.build(settings).install(app)
     app.register_blueprint(ordinations.blueprint)
     app.register_blueprint(operations.blueprint)
+    app.register_blueprint(units.blueprint)
     _correlation(app)
     _errors(app)
     return app

@@ -41,6 +41,11 @@ class TokenVerifier:
             )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthenticated("the token has expired") from exc
+        except jwt.InvalidSignatureError as exc:
+            raise Unauthenticated("the token's signature does not verify") from exc
+        except jwt.DecodeError as exc:
+            # PyJWT's own words here are about base64, JSON and byte decoding: no help to a caller
+            raise Unauthenticated("the token is malformed") from exc
         except jwt.InvalidTokenError as exc:
             raise Unauthenticated(f"the token is not valid: {exc}") from exc
         try:

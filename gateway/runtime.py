@@ -28,6 +28,7 @@ class Runtime:
     registry: CollectorRegistry
     requests_total: Counter
     units: dict[str, Unit]  # the unit registry by canonical HSA-id
+    groups: dict[str, frozenset[str]]  # each linked unit's group
     upstreams: dict[str, UpstreamClient]  # one client per registered upstream, by name
     renew_prescription: RenewPrescription
 
@@ -51,6 +52,7 @@ class Runtime:
                 registry=registry,
             ),
             units=units,
+            groups=groups,
             upstreams=upstreams,
             renew_prescription=RenewPrescription(groups, upstreams["cosmic"], settings.today_date),
         )

@@ -72,7 +72,9 @@ class AuthSettings(Section):
     algorithms: list[str] = ["HS256"]
     audience: str | None = None
     issuer: str | None = None
-    leeway_s: int = 30
+    leeway_s: int = Field(
+        30, ge=0, le=300, description="Seconds a token is still accepted after its exp (clock skew)"
+    )
 
 
 class MockSettings(Section):

@@ -18,6 +18,7 @@ import pytest
 import requests
 from swagger_ui_bundle import swagger_ui_path
 
+from etjanst.cli import parser
 from gateway.auth import mint_token
 from tests.conftest import ADMIN, SECRET, TENHULT
 
@@ -201,3 +202,29 @@ def test_mocks_command_serves_the_mocks_alone() -> None:
             f"{url}/mocks/cosmic/"
         )
         assert requests.get(f"{url}/v1/units/{TENHULT}/ordinations", timeout=5).status_code == 404
+
+
+def test_up_and_mocks_default_to_different_ports() -> None:
+    assert parser().parse_args(["up"]).port == 8000
+    assert parser().parse_args(["mocks"]).port == 8001
+
+
+@pytest.mark.parametrize("command", ["up", "mocks"])
+def test_a_port_in_use_is_one_readable_line_before_anything_starts(command: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [ETJANST, command, "--port", str(port)],
+            env=environment(),
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"etjanst {command}: port {port} on 127.0.0.1 is already in use "
+        "(another etjanst up or mocks?); choose another with --port"
+    ]
+    assert result.stdout == ""

@@ -164,3 +164,10 @@ def test_production_factory_reads_config_and_environment(
     monkeypatch.delenv("ETJANST_CONFIG")
     with pytest.raises(ValueError, match=r"upstreams\.cosmic\.url is not set"):
         create()  # no built-in mocks here: every upstream needs a URL
+
+
+@pytest.mark.parametrize("leeway", [-1, 301])
+def test_token_leeway_is_bounded(leeway: int) -> None:
+    with pytest.raises(ConfigFileError, match=r"auth\.leeway_s"):
+        load_settings(auth={"leeway_s": leeway})
+    assert load_settings(auth={"leeway_s": 300}).auth.leeway_s == 300

@@ -1,0 +1,81 @@
+"""Every example in the gateway's OpenAPI document is true to its schema, and a problem example
+has the status of the response it illustrates (Swagger UI shows them as they are)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import jsonschema_rs
+import pytest
+import yaml
+
+from contracts import CONTRACTS_DIR
+
+DOCUMENT = yaml.safe_load((CONTRACTS_DIR / "gateway" / "openapi.yaml").read_text("utf-8"))
+
+
+def examples(node: Any, where: str = "") -> Iterator[tuple[str, dict[str, Any], Any]]:
+    """(where, schema, example) for every example: those of media types and parameters (beside
+    a `schema`) and those inside schemas (`examples: [...]`)."""
+    if isinstance(node, dict):
+        if "schema" in node and "example" in node:
+            yield where, node["schema"], node["example"]
+        if "schema" in node and isinstance(node.get("examples"), dict):
+            for name, example in node["examples"].items():
+                yield f"{where}/examples/{name}", node["schema"], example["value"]
+        if isinstance(node.get("examples"), list):
+            for i, example in enumerate(node["examples"]):
+                yield f"{where}/examples/{i}", node, example
+        for key, value in node.items():
+            yield from examples(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from examples(value, f"{where}/{i}")
+
+
+ALL = list(examples(DOCUMENT))
+
+
+def resolve(node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target: Any = DOCUMENT
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def test_every_api_response_has_examples() -> None:
+    """Without them Swagger UI makes some up from the schema, and those need not be true."""
+    for route, path in DOCUMENT["paths"].items():
+        if not route.startswith("/v1/"):
+            continue
+        for status, response in path["get"]["responses"].items():
+            for media_type, media in resolve(response)["content"].items():
+                assert media.get("examples"), f"{route} {status} {media_type}"
+
+
+@pytest.mark.parametrize(("where", "schema", "example"), ALL, ids=[w for w, _, _ in ALL])
+def test_example_validates_against_its_schema(where: str, schema: dict, example: Any) -> None:
+    # the schema's references point into the document's components
+    validator = jsonschema_rs.Draft202012Validator({**schema, "components": DOCUMENT["components"]})
+    errors = [error.message for error in validator.iter_errors(example)]
+    assert not errors, errors
+
+
+def problem_examples() -> Iterator[tuple[str, int, dict[str, Any]]]:
+    for route, path in DOCUMENT["paths"].items():
+        for status, response in path["get"]["responses"].items():
+            media = resolve(response)["content"].get("application/problem+json", {})
+            for name, example in media.get("examples", {}).items():
+                yield f"{route} {status} {name}", int(status), example["value"]
+
+
+PROBLEMS = list(problem_examples())
+
+
+@pytest.mark.parametrize(("where", "status", "body"), PROBLEMS, ids=[w for w, _, _ in PROBLEMS])
+def test_problem_example_matches_its_response(where: str, status: int, body: dict) -> None:
+    assert body["status"] == status
+    assert body["type"].endswith("/" + body["code"].lower().replace("_", "-"))
