@@ -9,8 +9,13 @@ from typing import Any
 
 import pytest
 import requests
+import zeep
+from lxml import etree
+from prometheus_client.parser import text_string_to_metric_families
 
+from contracts.cosmic import OPERATION, SOAP_ACTION, WSDL
 from contracts.cosmic import UPSTREAM as COSMIC
+from contracts.riv import PERSONNUMMER_OID
 from etjanst.server import RunningServer, combined_app, serve_in_thread
 from gateway.auth import mint_token
 from gateway.settings import Settings, load_settings
@@ -19,6 +24,8 @@ TODAY = date(2026, 11, 25)
 SECRET = "test-secret-0123456789-0123456789"
 TENHULT = "SE2321000057-5VTN"
 ADMIN = f"{COSMIC.mock_path}/_admin"
+COSMIC_ENDPOINT = f"{COSMIC.mock_path}/{COSMIC.interaction(OPERATION).path}"
+PNR_OID = PERSONNUMMER_OID
 
 
 def make_settings(**overrides: Any) -> Settings:
@@ -94,3 +101,41 @@ def ordinations(
         )
 
     return get
+
+
+def post_to_cosmic(http: requests.Session, base_url: str, body: bytes) -> requests.Response:
+    """POST a raw SOAP body straight to the Cosmic mock's endpoint (not through the gateway)."""
+    headers = {"SOAPAction": f'"{SOAP_ACTION}"', "Content-Type": "text/xml; charset=utf-8"}
+    return http.post(f"{base_url}{COSMIC_ENDPOINT}", data=body, headers=headers, timeout=10)
+
+
+@pytest.fixture(scope="session")
+def cosmic_soap() -> zeep.Client:
+    return zeep.Client(str(WSDL))
+
+
+@pytest.fixture
+def cosmic_call(
+    base_url: str, http: requests.Session, cosmic_soap: zeep.Client
+) -> Callable[..., requests.Response]:
+    """Send GetMedicationHistory (zeep builds the envelope from our WSDL) straight to the mock."""
+
+    def send(logical_address: str = "SE2321000057-7P8R", **arguments: object) -> requests.Response:
+        message = cosmic_soap.create_message(
+            cosmic_soap.service,
+            "GetMedicationHistory",
+            _soapheaders={"LogicalAddress": logical_address},
+            **arguments,
+        )
+        return post_to_cosmic(http, base_url, etree.tostring(message))
+
+    return send
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    """One sample of a Prometheus text exposition; 0 when the series does not exist yet."""
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return sample.value
+    return 0.0

@@ -10,39 +10,11 @@ import requests
 import zeep
 from lxml import etree
 
-from contracts.cosmic import RESPONDER_NS, SOAP_ACTION, WSDL
+from contracts.cosmic import RESPONDER_NS
 from contracts.riv import REGISTRY_NS
-from tests.conftest import ADMIN, TENHULT
+from tests.conftest import ADMIN, COSMIC_ENDPOINT, PNR_OID, TENHULT, post_to_cosmic
 
 Admin = Callable[..., requests.Response]
-ENDPOINT = "/mocks/cosmic/GetMedicationHistory/2/rivtabp21"
-PNR_OID = "1.2.752.129.2.1.3.1"
-
-
-@pytest.fixture(scope="module")
-def soap_client() -> zeep.Client:
-    return zeep.Client(str(WSDL))
-
-
-@pytest.fixture
-def call(
-    base_url: str, http: requests.Session, soap_client: zeep.Client
-) -> Callable[..., requests.Response]:
-    def send(logical_address: str = "SE2321000057-7P8R", **arguments: object) -> requests.Response:
-        message = soap_client.create_message(
-            soap_client.service,
-            "GetMedicationHistory",
-            _soapheaders={"LogicalAddress": logical_address},
-            **arguments,
-        )
-        return post(http, base_url, etree.tostring(message))
-
-    return send
-
-
-def post(http: requests.Session, base_url: str, body: bytes) -> requests.Response:
-    headers = {"SOAPAction": f'"{SOAP_ACTION}"', "Content-Type": "text/xml; charset=utf-8"}
-    return http.post(f"{base_url}{ENDPOINT}", data=body, headers=headers, timeout=10)
 
 
 def payload(response: requests.Response) -> etree._Element:
@@ -66,38 +38,43 @@ def documents(response: requests.Response) -> list[str]:
 
 
 def test_wsdl_names_this_server_and_its_schemas_resolve(base_url: str) -> None:
-    client = zeep.Client(f"{base_url}{ENDPOINT}?wsdl")  # fetches the WSDL and its XSDs over HTTP
+    # fetches the WSDL and its XSDs over HTTP
+    client = zeep.Client(f"{base_url}{COSMIC_ENDPOINT}?wsdl")
     address = (
         client.wsdl.services["GetMedicationHistoryResponderService"]
         .ports["GetMedicationHistoryResponderPort"]
         .binding_options["address"]
     )
-    assert address == f"{base_url}{ENDPOINT}"
+    assert address == f"{base_url}{COSMIC_ENDPOINT}"
 
 
 def test_filters_on_unit_period_status_and_chain(
-    call: Callable[..., requests.Response], patients: dict[str, str]
+    cosmic_call: Callable[..., requests.Response], patients: dict[str, str]
 ) -> None:
     patient = {"id": patients["adult-rules"], "type": PNR_OID}
-    everything = documents(call(patientId=patient))
+    everything = documents(cosmic_call(patientId=patient))
     assert len(everything) == 14
-    eksjo = documents(call(patientId=patient, careUnitHSAId=["SE2321000057-5RB2"]))
+    eksjo = documents(cosmic_call(patientId=patient, careUnitHSAId=["SE2321000057-5RB2"]))
     assert eksjo == ["DOC-adult-rules-13"]
-    window = documents(call(patientId=patient, datePeriod={"start": "20211125", "end": "20261125"}))
+    window = documents(
+        cosmic_call(patientId=patient, datePeriod={"start": "20211125", "end": "20261125"})
+    )
     assert "DOC-adult-rules-14" not in window  # ended six years ago
     assert "DOC-adult-rules-7" in window  # begun before the period, still going: overlaps
-    active = documents(call(patientId=patient, prescriptionStatus="Active"))
+    active = documents(cosmic_call(patientId=patient, prescriptionStatus="Active"))
     assert "DOC-adult-rules-2" not in active and "DOC-adult-rules-3" in active
     chain = documents(
-        call(patientId=patient, prescriptionChainId={"root": "x", "extension": "CH-adult-rules-2"})
+        cosmic_call(
+            patientId=patient, prescriptionChainId={"root": "x", "extension": "CH-adult-rules-2"}
+        )
     )
     assert chain == ["DOC-adult-rules-2", "DOC-adult-rules-3"]
 
 
 def test_source_system_must_equal_the_logical_address(
-    call: Callable[..., requests.Response], patients: dict[str, str]
+    cosmic_call: Callable[..., requests.Response], patients: dict[str, str]
 ) -> None:
-    response = call(
+    response = cosmic_call(
         patientId={"id": patients["adult-rules"], "type": PNR_OID},
         sourceSystemHSAId="SE2321000057-XXXX",
     )
@@ -107,8 +84,8 @@ def test_source_system_must_equal_the_logical_address(
     assert result.findtext(f"{C}errorCode") == "INVALID_REQUEST"
 
 
-def test_unknown_patient_is_ok_and_empty(call: Callable[..., requests.Response]) -> None:
-    response = call(patientId={"id": "191212121212", "type": PNR_OID})
+def test_unknown_patient_is_ok_and_empty(cosmic_call: Callable[..., requests.Response]) -> None:
+    response = cosmic_call(patientId={"id": "191212121212", "type": PNR_OID})
     assert documents(response) == []
     assert payload(response).findtext(f"{R}result/{C}resultCode") == "OK"
 
@@ -140,16 +117,23 @@ def test_unknown_patient_is_ok_and_empty(call: Callable[..., requests.Response])
 def test_bad_requests_get_a_client_fault_naming_the_problem(
     http: requests.Session, base_url: str, body: bytes, names: str
 ) -> None:
-    text = fault_text(post(http, base_url, body))
+    text = fault_text(post_to_cosmic(http, base_url, body))
     assert names in text
     assert "191212121212" not in text
 
 
-def test_invalid_value_is_named_and_masked(call: Callable[..., requests.Response]) -> None:
+def test_invalid_value_is_named_and_masked(
+    cosmic_call: Callable[..., requests.Response], patients: dict[str, str]
+) -> None:
+    """The schema error quotes the offending value; when that value is an identity number, the
+    fault (and so every log that keeps it) carries only its masked form."""
+    patient = patients["adult-rules"]
     text = fault_text(
-        call(patientId={"id": "191212121212", "type": PNR_OID}, datePeriod={"start": "2021-11-25"})
+        cosmic_call(patientId={"id": patient, "type": PNR_OID}, datePeriod={"start": patient})
     )
-    assert "start" in text
+    assert "start" in text and "not accepted" in text
+    assert patient not in text
+    assert f"'{patient[:8]}****'" in text
 
 
 def test_xml_entities_are_not_expanded(http: requests.Session, base_url: str) -> None:
@@ -158,12 +142,12 @@ def test_xml_entities_are_not_expanded(http: requests.Session, base_url: str) ->
         b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>&e;'
         b"</s:Body></s:Envelope>"
     )
-    response = post(http, base_url, body)
+    response = post_to_cosmic(http, base_url, body)
     assert response.status_code == 500 and b"root:" not in response.content
 
 
 def test_dataset_round_trip_and_validation(
-    mock_admin: Admin, call: Callable[..., requests.Response]
+    mock_admin: Admin, cosmic_call: Callable[..., requests.Response]
 ) -> None:
     dataset = {
         "patients": [
@@ -184,7 +168,7 @@ def test_dataset_round_trip_and_validation(
     }
     put = mock_admin("PUT", "dataset", json=dataset)
     assert put.status_code == 200 and put.json()["summary"] == {"patients": 1, "records": 1}
-    assert documents(call(patientId={"id": "191212121212", "type": PNR_OID})) == ["D1"]
+    assert documents(cosmic_call(patientId={"id": "191212121212", "type": PNR_OID})) == ["D1"]
     stored = mock_admin("GET", "dataset").json()
     assert stored["patients"][0]["records"][0]["typeOfPrescription"] == "I"
 
@@ -210,7 +194,7 @@ def test_bad_dataset_is_refused_and_nothing_changes(
 
 
 def test_stub_served_verbatim_matched_and_counted(
-    mock_admin: Admin, call: Callable[..., requests.Response], patients: dict[str, str]
+    mock_admin: Admin, cosmic_call: Callable[..., requests.Response], patients: dict[str, str]
 ) -> None:
     stub = {
         "operation": "GetMedicationHistory",
@@ -220,12 +204,12 @@ def test_stub_served_verbatim_matched_and_counted(
         "times": 2,
     }
     assert mock_admin("POST", "stubs", json=stub).status_code == 201
-    other = call(patientId={"id": patients["adult-rules"], "type": PNR_OID})
+    other = cosmic_call(patientId={"id": patients["adult-rules"], "type": PNR_OID})
     assert other.status_code == 200
     for _ in range(2):
-        canned = call(patientId={"id": patients["no-records"], "type": PNR_OID})
+        canned = cosmic_call(patientId={"id": patients["no-records"], "type": PNR_OID})
         assert (canned.status_code, canned.text) == (299, "<canned/>")
-    assert call(patientId={"id": patients["no-records"], "type": PNR_OID}).status_code == 200
+    assert cosmic_call(patientId={"id": patients["no-records"], "type": PNR_OID}).status_code == 200
     assert mock_admin("GET", "stubs").json() == {"stubs": []}
 
 
@@ -252,11 +236,11 @@ def test_not_json_is_refused(mock_admin: Admin) -> None:
 
 
 def test_journal_newest_last_with_raw_bodies_masked(
-    mock_admin: Admin, call: Callable[..., requests.Response], patients: dict[str, str]
+    mock_admin: Admin, cosmic_call: Callable[..., requests.Response], patients: dict[str, str]
 ) -> None:
     mock_admin("DELETE", "journal")
-    call(patientId={"id": patients["no-records"], "type": PNR_OID})
-    call(patientId={"id": patients["adult-rules"], "type": PNR_OID})
+    cosmic_call(patientId={"id": patients["no-records"], "type": PNR_OID})
+    cosmic_call(patientId={"id": patients["adult-rules"], "type": PNR_OID})
     exchanges = mock_admin("GET", "journal").json()["exchanges"]
     assert [e["operation"] for e in exchanges] == ["GetMedicationHistory"] * 2
     last = exchanges[-1]
@@ -276,7 +260,7 @@ def test_reset_restores_the_default_dataset_and_clears_rules(mock_admin: Admin) 
 
 
 def test_logical_address_match(
-    mock_admin: Admin, call: Callable[..., requests.Response], patients: dict[str, str]
+    mock_admin: Admin, cosmic_call: Callable[..., requests.Response], patients: dict[str, str]
 ) -> None:
     mock_admin(
         "POST",
@@ -284,14 +268,14 @@ def test_logical_address_match(
         json={"type": "soap_fault", "match": {"logicalAddress": "SE2321000057-OTHR"}},
     )
     patient = {"id": patients["no-records"], "type": PNR_OID}
-    assert call(patientId=patient).status_code == 200
-    assert call(logical_address="se2321000057-othr", patientId=patient).status_code == 500
+    assert cosmic_call(patientId=patient).status_code == 200
+    assert cosmic_call(logical_address="se2321000057-othr", patientId=patient).status_code == 500
 
 
 def test_index_lists_the_mocks(http: requests.Session, base_url: str) -> None:
     cosmic = http.get(f"{base_url}/mocks/", timeout=10).json()["mocks"]["cosmic"]
-    assert cosmic["endpoints"] == {"GetMedicationHistory": f"{base_url}{ENDPOINT}"}
-    assert cosmic["wsdl"] == {"GetMedicationHistory": f"{base_url}{ENDPOINT}?wsdl"}
+    assert cosmic["endpoints"] == {"GetMedicationHistory": f"{base_url}{COSMIC_ENDPOINT}"}
+    assert cosmic["wsdl"] == {"GetMedicationHistory": f"{base_url}{COSMIC_ENDPOINT}?wsdl"}
     assert cosmic["operations"] == ["GetMedicationHistory"]
     # every link it gives answers
     assert http.get(cosmic["admin"], timeout=10).json()["endpoints"] == cosmic["endpoints"]
@@ -306,9 +290,9 @@ def test_admin_lists_the_test_patients(http: requests.Session, base_url: str) ->
     assert "adult-rules" in by_label and "many-records" in by_label
 
 
-def test_registry_namespace_of_the_header_is_riv(soap_client: zeep.Client) -> None:
-    message = soap_client.create_message(
-        soap_client.service,
+def test_registry_namespace_of_the_header_is_riv(cosmic_soap: zeep.Client) -> None:
+    message = cosmic_soap.create_message(
+        cosmic_soap.service,
         "GetMedicationHistory",
         _soapheaders={"LogicalAddress": "A"},
         patientId={"id": "1", "type": "2"},

@@ -12,8 +12,9 @@ import jwt
 import pytest
 import requests
 
+from contracts.privacy import mask
 from etjanst.server import combined_app, serve_in_thread
-from tests.conftest import ADMIN, SECRET, TENHULT, make_settings
+from tests.conftest import ADMIN, SECRET, TENHULT, make_settings, metric
 
 Get = Callable[..., requests.Response]
 Admin = Callable[..., requests.Response]
@@ -113,13 +114,27 @@ R = "urn:riv:clinicalprocess:activityprescription:actoutcome:GetMedicationHistor
 C = "urn:riv:clinicalprocess:activityprescription:actoutcome:2"
 
 
-def test_elements_the_schema_does_not_know_never_break_the_call(
-    ordinations: Get, patients: dict[str, str], mock_admin: Admin
+def drift_count(http: requests.Session, base_url: str) -> float:
+    text = http.get(f"{base_url}/metrics", timeout=10).text
+    return metric(
+        text, "etjanst_upstream_drift_total", upstream="cosmic", operation="GetMedicationHistory"
+    )
+
+
+def test_elements_the_schema_does_not_know_never_break_the_call_and_are_counted(
+    ordinations: Get,
+    patients: dict[str, str],
+    mock_admin: Admin,
+    http: requests.Session,
+    base_url: str,
 ) -> None:
+    before = drift_count(http, base_url)
+    assert ordinations(patients["adult-rules"]).status_code == 200
+    assert drift_count(http, base_url) == before  # the mock's own answers are all in contract
     record = f"""<r:medicationMedicalRecord xmlns:x="urn:example:future:1">
       <c:medicationMedicalRecordHeader><c:documentId>d1</c:documentId>
         <c:sourceSystemHSAId>SE2321000057-7P8R</c:sourceSystemHSAId>
-        <c:patientId><c:id>{patients["adult-rules"]}</c:id><c:type>1.2.752.129.2.1.3.1</c:type></c:patientId>
+        <c:patientId><c:id>{mask(patients["adult-rules"])}</c:id><c:type>1.2.752.129.2.1.3.1</c:type></c:patientId>
         <c:accountableHealthcareProfessional><c:authorTime>20260101093000</c:authorTime>
           <c:healthcareProfessionalCareUnitHSAId>{TENHULT}</c:healthcareProfessionalCareUnitHSAId>
           <c:newFieldFrom2027>?</c:newFieldFrom2027>
@@ -142,6 +157,7 @@ def test_elements_the_schema_does_not_know_never_break_the_call(
     assert [(o["name"], o["strength"], o["form"]) for o in listed] == [
         ("Framtidsdrog", "5 mg", "Tablett")
     ]
+    assert drift_count(http, base_url) == before + 1
 
 
 @pytest.mark.parametrize(

@@ -41,9 +41,19 @@ def test_guardian_of_a_child_under_13_gets_no_list() -> None:
     assert list_refusal(Caller(guardian, child), date(2026, 11, 25)) is ListReason.PROXY
 
 
+def test_the_patient_is_the_child_a_guardian_acts_for() -> None:
+    guardian, child = person(date(1980, 1, 1)), person(date(2014, 1, 1))
+    assert Caller(guardian, child).patient == child
+    assert Caller(guardian).patient == guardian
+
+
 @pytest.mark.parametrize(
     ("birth", "today"),
-    [(date(2013, 11, 25), date(2026, 11, 25)), (date(2012, 2, 29), date(2025, 3, 1))],
+    [
+        (date(2013, 11, 25), date(2026, 11, 25)),
+        (date(2012, 2, 29), date(2025, 3, 1)),
+        (date(2012, 3, 1), date(2025, 3, 1)),  # born in a leap year, 13 in a common one
+    ],
 )
 def test_proxy_for_a_child_of_13_is_refused(birth: date, today: date) -> None:
     with pytest.raises(ProxyNotAllowed):

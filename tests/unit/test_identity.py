@@ -27,6 +27,12 @@ def test_samordningsnummer_is_a_valid_identity_with_day_minus_60() -> None:
     assert identity.birth_date == date(1990, 3, 12)
 
 
+def test_samordningsnummer_for_the_first_of_the_month() -> None:
+    identity = parse_identity(with_check_digit("19900361273"))  # day 61
+    assert identity.kind is IdentityKind.SAMORDNINGSNUMMER
+    assert identity.birth_date == date(1990, 3, 1)
+
+
 @pytest.mark.parametrize(
     "number",
     [
@@ -37,6 +43,8 @@ def test_samordningsnummer_is_a_valid_identity_with_day_minus_60() -> None:
         "abcdefghijkl",
         with_check_digit("19121312121"),  # month 13
         with_check_digit("19900392273"),  # samordningsnummer day 32
+        with_check_digit("191212121"),  # 10 digits (no century form) whose last 8 pass Luhn
+        with_check_digit("191212121212"),  # 13 digits whose last 11 pass Luhn
     ],
 )
 def test_invalid_numbers_are_refused_without_repeating_them(number: str) -> None:

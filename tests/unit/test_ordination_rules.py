@@ -109,6 +109,7 @@ def test_only_the_unit_and_its_linked_units() -> None:
 
 def test_unit_comparison_ignores_case() -> None:
     assert ids([record("a", datetime(2025, 1, 1), unit="se2321000057-5vtn")]) == ["a"]
+    assert ids([record("b", datetime(2025, 1, 1))], ("se2321000057-5vtn",)) == ["b"]
 
 
 def test_chain_renewed_at_another_unit_is_not_listed_here() -> None:
@@ -122,8 +123,18 @@ def test_newest_first() -> None:
     assert ids(records) == ["3", "2", "1"]
 
 
+def test_same_day_by_name_whatever_the_case() -> None:
+    day = [
+        record(name, datetime(2025, 1, 1, hour), drug=Drug(npl_name=name))
+        for hour, name in enumerate(["Waran", "alvedon", "Furix"], start=8)
+    ]
+    newer = record("newer", datetime(2025, 1, 2), drug=Drug(npl_name="Zopiklon"))
+    assert ids([*day, newer]) == ["newer", "alvedon", "Furix", "Waran"]
+
+
 def test_name_falls_back_as_the_contract_allows() -> None:
     assert Drug(npl_name="Alvedon", pack_name="pack").display_name == "Alvedon"
+    assert Drug(npl_name=" Alvedon\n").display_name == "Alvedon"
     assert Drug(npl_name=" ", pack_name="Alvedon 500 mg 20 st").display_name == (
         "Alvedon 500 mg 20 st"
     )

@@ -16,7 +16,10 @@ def test_well_formed_hsa_ids(text: str) -> None:
     assert normalise_unit_id(text) == text.upper()
 
 
-@pytest.mark.parametrize("text", ["5VTN", "SE2321000057", "SE232100005-5VTN", "SE2321000057-", "x"])
+@pytest.mark.parametrize(
+    "text",
+    ["5VTN", "SE2321000057", "SE232100005-5VTN", "SE2321000057-", "x", "SE2321000057-5VTN/x"],
+)
 def test_malformed_hsa_ids(text: str) -> None:
     with pytest.raises(MalformedUnitId):
         normalise_unit_id(text)
@@ -26,6 +29,12 @@ def test_links_are_symmetric_and_transitive() -> None:
     groups = link_groups({"A": ["B"], "C": ["B"], "D": []})
     assert groups["A"] == groups["B"] == groups["C"] == frozenset({"A", "B", "C"})
     assert "D" not in groups
+
+
+def test_links_ignore_case() -> None:
+    groups = link_groups({"se2321000057-4k1c": ["SE2321000057-4K1D"]})
+    assert groups["SE2321000057-4K1C"] == {"SE2321000057-4K1C", "SE2321000057-4K1D"}
+    assert groups["SE2321000057-4K1D"] == groups["SE2321000057-4K1C"]
 
 
 def test_default_registry_has_tenhult_and_a_linked_pair() -> None:
