@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from contracts.registry import UPSTREAMS
-from contracts.upstream import resolve
+from contracts.upstream import Upstream, resolve
 from mocks.kit.admin import admin_blueprint, mock_paths, problem
 from mocks.kit.config import MockConfig
 from mocks.kit.mock import Mock
 from mocks.kit.store import MockStore
 
 
-def create_mocks_app(config: MockConfig) -> Flask:
+def create_mocks_app(config: MockConfig, upstreams: Sequence[Upstream] = UPSTREAMS) -> Flask:
+    """The mocks of `upstreams` (every registered upstream by default) on one app."""
     app = Flask("mocks")
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     store = MockStore(config.state_path)
-    mocks: list[Mock] = [resolve(upstream.mock)(config, store) for upstream in UPSTREAMS]
+    mocks: list[Mock] = [resolve(upstream.mock)(config, store) for upstream in upstreams]
     for mock in mocks:
         app.register_blueprint(mock.blueprint())
         app.register_blueprint(admin_blueprint(mock))
