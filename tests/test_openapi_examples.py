@@ -8,11 +8,10 @@ from typing import Any
 
 import jsonschema_rs
 import pytest
-import yaml
 
-from contracts import CONTRACTS_DIR
+from contracts.gateway import openapi_document
 
-DOCUMENT = yaml.safe_load((CONTRACTS_DIR / "gateway" / "openapi.yaml").read_text("utf-8"))
+DOCUMENT = openapi_document()
 
 
 def examples(node: Any, where: str = "") -> Iterator[tuple[str, dict[str, Any], Any]]:

@@ -4,26 +4,15 @@ the installed swagger-ui-bundle, so it works without a network)."""
 from __future__ import annotations
 
 import os
-from functools import cache
-from typing import Any
 
-import yaml
 from flask import Blueprint, Response, jsonify, send_from_directory
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from swagger_ui_bundle import swagger_ui_path
 
-from contracts import CONTRACTS_DIR
+from contracts.gateway import openapi_document
 from gateway.runtime import runtime
 
-OPENAPI = CONTRACTS_DIR / "gateway" / "openapi.yaml"
-
 blueprint = Blueprint("operations", __name__)
-
-
-@cache
-def openapi_document() -> dict[str, Any]:
-    with OPENAPI.open(encoding="utf-8") as stream:
-        return yaml.safe_load(stream)
 
 
 @blueprint.get("/healthz")
