@@ -12,6 +12,7 @@ from lxml import etree
 
 from contracts.cosmic import RESPONDER_NS
 from contracts.riv import REGISTRY_NS
+from mocks.kit import soap as soap_kit
 from tests.conftest import ADMIN, COSMIC_ENDPOINT, PNR_OID, TENHULT, post_to_cosmic
 
 Admin = Callable[..., requests.Response]
@@ -298,3 +299,27 @@ def test_registry_namespace_of_the_header_is_riv(cosmic_soap: zeep.Client) -> No
         patientId={"id": "1", "type": "2"},
     )
     assert message.find(f".//{{{REGISTRY_NS}}}LogicalAddress").text == "A"
+
+
+def test_a_failing_handler_is_a_server_fault_and_a_journal_entry(
+    cosmic_call: Callable[..., requests.Response],
+    patients: dict[str, str],
+    mock_admin: Admin,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bug in a handler (here: building the answer raises) still gets a SOAP fault, never an
+    HTML page, and the exchange is in the journal. The server runs in this process."""
+
+    def broken(self: object, element: object) -> object:
+        raise KeyError(patients["adult-rules"])
+
+    monkeypatch.setattr(soap_kit.Call, "validated", broken)
+    mock_admin("DELETE", "journal")
+    response = cosmic_call(patientId={"id": patients["adult-rules"], "type": PNR_OID})
+    assert response.status_code == 500
+    assert response.headers["Content-Type"].startswith("text/xml")
+    fault = payload(response)
+    assert fault.findtext("faultcode") == "soap:Server"
+    assert fault.findtext("faultstring") == "the mock failed: KeyError"
+    (entry,) = mock_admin("GET", "journal").json()["exchanges"]
+    assert entry["operation"] == "GetMedicationHistory" and entry["response"]["status"] == 500
