@@ -8,7 +8,7 @@ import functools
 import operator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, create_model
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
@@ -79,6 +79,13 @@ class JournalResponse(BaseModel):
     body: str = Field(description="raw body, identity numbers masked, long bodies cut")
 
 
+class ShapedBy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["fault", "stub"]
+    id: int = Field(description="the rule's id (see GET faults / GET stubs while it lasts)")
+    type: str | None = Field(description="the fault's type; null for a stub")
+
+
 class Exchange(BaseModel):
     """One request to the mock and the answer it got."""
 
@@ -86,6 +93,9 @@ class Exchange(BaseModel):
     operation: str | None = Field(description="null when the request named no known operation")
     request: JournalRequest
     response: JournalResponse
+    shapedBy: ShapedBy | None = Field(
+        None, description="the stub or fault that shaped the answer; absent: the mock's own"
+    )
     at: AwareDatetime = Field(description="when it was recorded (UTC)")
 
 
@@ -335,11 +345,17 @@ def admin_openapi(mock: Mock) -> dict[str, Any]:
                 "operationId": "addFault",
                 "tags": ["faults"],
                 "summary": "Make an operation fail",
-                "description": "`type` says how: `latency` (wait `ms`, then answer as usual), "
-                "`http_status` (a bare HTTP error), `soap_fault` (a SOAP fault with a RIV-TA "
-                "code), `malformed` (a cut-off XML body), `reset` (drop the TCP connection), "
-                "`result` (a business answer with this result code). Faults are checked "
-                "before stubs. " + RULES_TEXT,
+                "description": "`type` says how (each type's fields are in its schema): "
+                "`latency` (wait `ms`, or a random time up to `maxMs`, then answer as usual), "
+                "`hang` (no answer for `ms`, then drop the connection), `http_status` (a bare "
+                "HTTP error), `empty` (an empty body), `malformed` (a cut-off body), `reset` "
+                "(drop the TCP connection), `truncate` (the real answer cut after `bytes`), "
+                "`undeclared` (the real answer with elements the contract does not declare), "
+                "`large` (the real answer's records repeated up to `records`), and the "
+                "protocol's own: SOAP `soap_fault` (a SOAP fault with a RIV-TA code) and "
+                "`result` (a business answer with this result code); REST `error` (an error "
+                "document with this status). Faults are checked before stubs; the journal "
+                "names the rule that shaped each answer. " + RULES_TEXT,
                 "requestBody": _body(fault, "the fault"),
                 "responses": {"201": _json(stored_fault, "added"), "400": problem},
             },

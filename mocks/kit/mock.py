@@ -13,6 +13,7 @@ raises becomes a proper fault or problem answer, and a journal entry, never an H
 from __future__ import annotations
 
 import logging
+import random
 import socket
 import struct
 import time
@@ -65,6 +66,7 @@ class Mock(ABC):
     upstream: ClassVar[Upstream]
     dataset_model: ClassVar[type[BaseModel]]  # its schema goes into the admin OpenAPI
     fault_types: ClassVar[tuple[type[rules.Rule], ...]]  # set by the protocol adapter
+    content_type: ClassVar[str]  # of its answers
 
     def __init__(self, config: MockConfig, store: MockStore) -> None:
         self.config, self.store = config, store
@@ -118,6 +120,14 @@ class Mock(ABC):
     def malformed(self) -> Response:
         """A body cut off in the middle."""
 
+    @abstractmethod
+    def with_undeclared(self, body: bytes) -> bytes:
+        """An answer with elements (fields) added that the contract does not declare."""
+
+    @abstractmethod
+    def enlarged(self, body: bytes, records: int) -> bytes:
+        """An answer whose repeated records are repeated up to `records`."""
+
     def protocol_fault(self, fault: rules.Rule) -> Response | None:
         """A protocol's own technical fault (e.g. a SOAP fault); None: not one of them."""
         return None
@@ -166,30 +176,54 @@ class Mock(ABC):
                 incoming.operation, incoming.patient, incoming.logical_address
             )
 
-        business = None
-        spec = self.store.take_rule(self.name, "fault", applies)
-        if spec is not None:
+        business = shaping = None
+        taken = self.store.take_rule(self.name, "fault", applies)
+        if taken is not None:
+            rule_id, spec = taken
             fault = self.faults.validate_python(spec)
+            exchange["shapedBy"] = {"kind": "fault", "id": rule_id, "type": spec["type"]}
             if self.is_business(fault):
                 business = fault
+            elif isinstance(fault, rules.SHAPING_FAULTS):
+                shaping = fault
             else:
                 early = self._technical(fault)
                 if early is not None:
                     return early
         stub = self.store.take_rule(self.name, "stub", applies)
         if stub is not None:
-            canned = rules.parse_stub(stub)
+            exchange["shapedBy"] = {"kind": "stub", "id": stub[0], "type": None}
+            canned = rules.parse_stub(stub[1])
             return Response(canned.body, status=canned.status, content_type=canned.contentType)
         try:
-            return self.invoke(incoming, business)
+            response = self.invoke(incoming, business)
         except InvalidMockResponse as exc:  # never hand out what the real producer could not
             return self.server_error(mask_text(f"the mock built an invalid response: {exc}"))
+        return response if shaping is None else self._shaped(response, shaping)
+
+    def _shaped(self, response: Response, fault: rules.Rule) -> Response:
+        """The real answer, changed the way a shaping fault says."""
+        body = response.get_data()
+        if isinstance(fault, rules.TruncateFault):
+            body = body[: fault.bytes]
+        elif isinstance(fault, rules.UndeclaredFault):
+            body = self.with_undeclared(body)
+        elif isinstance(fault, rules.LargeFault):
+            body = self.enlarged(body, fault.records)
+        return Response(body, status=response.status_code, content_type=response.content_type)
 
     def _technical(self, fault: rules.Rule) -> Response | None:
         """The response a fault stands for; None when the request then goes on (latency)."""
         if isinstance(fault, rules.LatencyFault):
-            time.sleep(fault.ms / 1000)
+            ms = fault.ms if fault.maxMs is None else random.uniform(fault.ms, fault.maxMs)
+            time.sleep(ms / 1000)
             return None
+        if isinstance(fault, rules.HangFault):
+            time.sleep(fault.ms / 1000)
+            _drop_connection()
+            return Response(b"", status=500)
+        if isinstance(fault, rules.EmptyFault):
+            return Response(b"", status=fault.status, content_type=self.content_type)
         if isinstance(fault, rules.HttpStatusFault):
             return Response(fault.body, status=fault.status, content_type="text/plain")
         if isinstance(fault, rules.MalformedFault):

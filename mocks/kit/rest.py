@@ -10,14 +10,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import yaml
 from flask import Blueprint, Response, jsonify, request
+from pydantic import Field
 
 from contracts.privacy import mask_text
 from mocks.kit import rules
 from mocks.kit.mock import ClientError, Incoming, Mock
+
+
+class ErrorFault(rules.Rule):
+    """An error answer in the upstream's own format (a problem, a FHIR OperationOutcome)."""
+
+    type: Literal["error"]
+    status: int = Field(ge=400, le=599)
+    message: str = "Simulated error"
+
+
+UNDECLARED_FIELD = "etjanstUndeclared"
 
 
 class RestError(Exception):
@@ -51,7 +63,7 @@ class RestOperation:
 
 class RestMock(Mock):
     operations: ClassVar[tuple[RestOperation, ...]]
-    fault_types = rules.COMMON_FAULTS
+    fault_types = (*rules.COMMON_FAULTS, ErrorFault)
     content_type: ClassVar[str] = "application/json"
     openapi: ClassVar[Path | None] = None  # the upstream's OpenAPI document (YAML)
 
@@ -107,6 +119,28 @@ class RestMock(Mock):
     def server_error(self, message: str) -> Response:
         return self._error(500, message)
 
+    def protocol_fault(self, fault: rules.Rule) -> Response | None:
+        if isinstance(fault, ErrorFault):
+            return self._error(fault.status, fault.message)
+        return None
+
+    def with_undeclared(self, body: bytes) -> bytes:
+        """A field the contract does not declare at the top and in the first record."""
+        document = json.loads(body)
+        records = _records(document)
+        for target in (document, records[0] if records else None):
+            if isinstance(target, dict):
+                target[UNDECLARED_FIELD] = "added by a fault"
+        return json.dumps(document, ensure_ascii=False).encode()
+
+    def enlarged(self, body: bytes, records: int) -> bytes:
+        """The answer's longest list (its records) repeated up to `records`."""
+        document = json.loads(body)
+        found = _records(document)
+        if found:
+            found.extend(found[n % len(found)] for n in range(records - len(found)))
+        return json.dumps(document, ensure_ascii=False).encode()
+
     def malformed(self) -> Response:
         return Response(b'{"resourceType": "Bund', content_type=self.content_type)
 
@@ -116,3 +150,18 @@ class RestMock(Mock):
     def _json(self, status: int, document: Any) -> Response:
         body = json.dumps(document, ensure_ascii=False)
         return Response(body, status=status, content_type=self.content_type)
+
+
+def _records(document: Any) -> list[Any] | None:
+    """The longest non-empty list in the document, at any depth (a FHIR Bundle's `entry`)."""
+    best: list[Any] | None = None
+    todo = [document]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            if node and (best is None or len(node) > len(best)):
+                best = node
+            todo.extend(node)
+    return best

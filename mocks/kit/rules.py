@@ -11,7 +11,7 @@ import functools
 import operator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 
 class Match(BaseModel):
@@ -49,8 +49,32 @@ class Stub(Rule):
 
 
 class LatencyFault(Rule):
+    """Wait, then answer as usual: `ms`, or a random time between `ms` and `maxMs`."""
+
     type: Literal["latency"]
     ms: int = Field(ge=0, le=120_000)
+    maxMs: int | None = Field(None, ge=0, le=120_000)
+
+    @model_validator(mode="after")
+    def _range(self) -> LatencyFault:
+        if self.maxMs is not None and self.maxMs < self.ms:
+            raise ValueError("maxMs must not be less than ms")
+        return self
+
+
+class HangFault(Rule):
+    """No answer at all for `ms` (longer than clients wait, by default), then the connection
+    is dropped."""
+
+    type: Literal["hang"]
+    ms: int = Field(60_000, ge=0, le=600_000)
+
+
+class EmptyFault(Rule):
+    """An answer with this status and an empty body."""
+
+    type: Literal["empty"]
+    status: int = Field(200, ge=200, le=599)
 
 
 class HttpStatusFault(Rule):
@@ -69,7 +93,39 @@ class ResetFault(Rule):
     type: Literal["reset"]
 
 
-COMMON_FAULTS: tuple[type[Rule], ...] = (LatencyFault, HttpStatusFault, MalformedFault, ResetFault)
+class TruncateFault(Rule):
+    """The real answer, cut after `bytes` bytes."""
+
+    type: Literal["truncate"]
+    bytes: int = Field(ge=0, le=100_000_000)
+
+
+class UndeclaredFault(Rule):
+    """The real answer with elements (or JSON fields) added that the contract does not
+    declare: what a newer producer version sends."""
+
+    type: Literal["undeclared"]
+
+
+class LargeFault(Rule):
+    """The real answer with its repeated records repeated up to `records` (an answer without
+    records stays as it is)."""
+
+    type: Literal["large"]
+    records: int = Field(ge=1, le=100_000)
+
+
+# Faults that change the real answer after the handler made it.
+SHAPING_FAULTS: tuple[type[Rule], ...] = (TruncateFault, UndeclaredFault, LargeFault)
+COMMON_FAULTS: tuple[type[Rule], ...] = (
+    LatencyFault,
+    HangFault,
+    HttpStatusFault,
+    EmptyFault,
+    MalformedFault,
+    ResetFault,
+    *SHAPING_FAULTS,
+)
 
 
 @functools.cache

@@ -6,6 +6,7 @@ what the producer would refuse, `soap:Server` otherwise) and the SOAP fault type
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -120,9 +121,13 @@ def fault(code: str, message: str) -> bytes:
     return envelope(etree.tostring(body))
 
 
+UNDECLARED_NS = "urn:etjanst:mocks:undeclared:1"
+
+
 class SoapMock(Mock):
     operations: ClassVar[tuple[SoapOperation, ...]]
     fault_types = SOAP_FAULTS
+    content_type = XML_CONTENT_TYPE
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -205,6 +210,33 @@ class SoapMock(Mock):
             return self._fault(chosen.faultcode, f"{chosen.code} {chosen.message}".strip())
         return None
 
+    def with_undeclared(self, body: bytes) -> bytes:
+        """An element in a namespace the contract does not know at the payload's end and at
+        the end of its first child, where a newer producer would add one."""
+        document = etree.fromstring(body, SAFE_PARSER)
+        payload = _payload(document)
+        for parent in (payload, next(payload.iterchildren(tag=etree.Element), None)):
+            if parent is not None:
+                etree.SubElement(parent, f"{{{UNDECLARED_NS}}}undeclared").text = "added by a fault"
+        return etree.tostring(document, xml_declaration=True, encoding="UTF-8")
+
+    def enlarged(self, body: bytes, records: int) -> bytes:
+        """The payload's most frequent child (its records; the first in order on a tie)
+        repeated up to `records`, each copy right after the last of its kind."""
+        document = etree.fromstring(body, SAFE_PARSER)
+        children = [c for c in _payload(document) if isinstance(c.tag, str)]
+        if not children:
+            return body
+        tags = [c.tag for c in children]
+        record = max(dict.fromkeys(tags), key=tags.count)
+        found = [c for c in children if c.tag == record]
+        last = found[-1]
+        for n in range(records - len(found)):
+            copy = deepcopy(found[n % len(found)])
+            last.addnext(copy)
+            last = copy
+        return etree.tostring(document, xml_declaration=True, encoding="UTF-8")
+
     def malformed(self) -> Response:
         return Response(envelope(b"<Truncated>")[:-20], content_type=XML_CONTENT_TYPE)
 
@@ -216,6 +248,13 @@ class SoapMock(Mock):
 
     def _fault(self, code: str, message: str) -> Response:
         return Response(fault(code, mask_text(message)), status=500, content_type=XML_CONTENT_TYPE)
+
+
+def _payload(document: etree._Element) -> etree._Element:
+    body = document.find(f"{{{SOAP_ENV}}}Body")
+    if body is None or not len(body):
+        raise InvalidMockResponse("the answer has no Body payload to change")
+    return body[0]
 
 
 def _xsd_view(directory: Path) -> Callable[[str], Response]:

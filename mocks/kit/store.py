@@ -307,9 +307,10 @@ class MockStore:
 
     def take_rule(
         self, mock: str, kind: str, matches: Callable[[dict[str, Any]], bool]
-    ) -> dict[str, Any] | None:
-        """The newest rule of `kind` that matches, counting one use of it atomically across
-        processes. Without rules this is one cheap read and takes no write lock."""
+    ) -> tuple[int, dict[str, Any]] | None:
+        """The newest rule of `kind` that matches, with its id, counting one use of it
+        atomically across processes. Without rules this is one cheap read and takes no write
+        lock."""
         db = self._connection()
         if (
             db.execute("SELECT 1 FROM rules WHERE mock=? AND kind=?", (mock, kind)).fetchone()
@@ -331,7 +332,7 @@ class MockStore:
                     db.execute("DELETE FROM rules WHERE id=?", (rule_id,))
                 else:
                     db.execute("UPDATE rules SET remaining=remaining-1 WHERE id=?", (rule_id,))
-                return spec
+                return rule_id, spec
             return None
 
     # journal -------------------------------------------------------------------------------

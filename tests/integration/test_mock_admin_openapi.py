@@ -51,10 +51,15 @@ def test_document_is_served_and_names_every_admin_route(
     assert {"CosmicDataset", "Stub", "Fault", "Match", "Problem", "Journal"} <= set(schemas)
     assert set(schemas["Fault"]["discriminator"]["mapping"]) == {
         "latency",
+        "hang",
         "http_status",
-        "soap_fault",
+        "empty",
         "malformed",
         "reset",
+        "truncate",
+        "undeclared",
+        "large",
+        "soap_fault",
         "result",
     }
     # generated from the models the API validates with

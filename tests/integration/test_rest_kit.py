@@ -103,7 +103,10 @@ def test_only_the_protocols_fault_types_are_accepted(admin: str) -> None:
     assert refused.status_code == 400
     document = requests.get(f"{admin}/openapi.json", timeout=10).json()
     mapping = document["components"]["schemas"]["Fault"]["discriminator"]["mapping"]
-    assert set(mapping) == {"latency", "http_status", "malformed", "reset"}
+    assert set(mapping) == {
+        *("latency", "hang", "http_status", "empty", "malformed", "reset"),
+        *("truncate", "undeclared", "large", "error"),
+    }
 
 
 def test_an_error_document_is_a_fault_with_its_detail(client: RemindersClient) -> None:
@@ -160,3 +163,23 @@ def test_bad_json_is_a_client_error(server: RunningServer) -> None:
     )
     assert response.status_code == 400
     assert response.json()["detail"] == "the body is not a JSON document"
+
+
+def test_rest_faults_that_change_the_real_answer(client: RemindersClient, admin: str) -> None:
+    def fault(document: dict[str, object]) -> None:
+        rule = {**document, "operation": "SearchReminders", "times": 1}
+        assert requests.post(f"{admin}/faults", json=rule, timeout=10).status_code == 201
+
+    fault({"type": "large", "records": 40})
+    assert client.reminders(PERSON) == [FIRST] * 40
+    fault({"type": "undeclared"})
+    assert client.reminders(PERSON) == [FIRST]  # an unknown field breaks nothing
+    fault({"type": "error", "status": 404, "message": "no such patient"})
+    with pytest.raises(UpstreamFault, match="HTTP 404: no such patient"):
+        client.reminders(PERSON)
+    fault({"type": "empty"})
+    with pytest.raises(UpstreamInvalidResponse):
+        client.reminders(PERSON)
+    journal = requests.get(f"{admin}/journal?limit=4", timeout=10).json()["exchanges"]
+    assert [e["shapedBy"]["type"] for e in journal] == ["large", "undeclared", "error", "empty"]
+    assert '"etjanstUndeclared"' in journal[1]["response"]["body"]
