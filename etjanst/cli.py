@@ -72,7 +72,7 @@ def _serve(args: argparse.Namespace, mocks_only: bool) -> int:
     mocks_dir = state_dir(settings)
     base_url = loopback_url(args.host, args.port)
     if mocks_only:
-        what = f"mocks on {base_url}/mocks/"
+        what = f"mocks on {base_url}/mocks/" + _replayed(args.replay, settings, mocks_dir)
         build = lambda: mocks_only_app(settings, mocks_dir)  # noqa: E731
     else:
         builtin = " (upstreams: the built-in mocks)" if uses_builtin_mocks(settings) else ""
@@ -85,6 +85,43 @@ def _serve(args: argparse.Namespace, mocks_only: bool) -> int:
         shutil.rmtree(metrics_dir, ignore_errors=True)
         if settings.mocks.state_dir is None:
             shutil.rmtree(mocks_dir, ignore_errors=True)
+    return 0
+
+
+def _replayed(recording: Path | None, settings: Settings, mocks_dir: Path) -> str:
+    """Load a recording into the mocks' stubs before the workers start."""
+    if recording is None:
+        return ""
+    if not recording.is_dir():
+        raise CliError(f"--replay {recording}: no such folder")
+    from etjanst.recording import replay
+    from etjanst.server import mock_config
+    from mocks.kit.store import MockStore
+
+    loaded = replay(recording, MockStore(mock_config(settings, mocks_dir).state_path))
+    return f", replaying {loaded} recorded exchange(s) from {recording}"
+
+
+def _record(args: argparse.Namespace) -> int:
+    settings = _settings(args.config)
+    upstream = next(u for u in UPSTREAMS if u.name == args.upstream)
+    from etjanst.gunicorn_runner import run
+    from etjanst.recording import Recorder
+    from etjanst.server import loopback_url
+
+    try:
+        recorder = Recorder(upstream, settings.upstream(upstream.name), args.out)
+        ensure_free(args.host, args.port)
+    except (ValueError, PortUnavailable) as exc:
+        raise CliError(str(exc)) from exc
+    proxy = loopback_url(args.host, args.port)
+    print(
+        f"etjanst record: {upstream.name} at {settings.upstream(upstream.name).url}, recorded "
+        f"into {args.out}; point upstreams.{upstream.name}.url at {proxy}",
+        file=sys.stderr,
+        flush=True,
+    )
+    run(lambda: recorder, args.host, args.port, 1, 8, args.timeout, access_log=False)
     return 0
 
 
@@ -143,7 +180,24 @@ def parser() -> argparse.ArgumentParser:
             choices=["debug", "info", "warning", "error"],
             help="debug also logs every upstream envelope (identity numbers masked)",
         )
+        if name == "mocks":
+            serve.add_argument(
+                "--replay", type=Path, help="serve a recording (etjanst record) through the stubs"
+            )
+        else:
+            serve.set_defaults(replay=None)
         serve.set_defaults(run=lambda a, m=(name == "mocks"): _serve(a, m))
+
+    record = commands.add_parser(
+        "record", help="a recording proxy in front of a real upstream (pseudonymised)"
+    )
+    record.add_argument("--upstream", required=True, choices=[u.name for u in UPSTREAMS])
+    record.add_argument("--config", type=Path, help="TOML settings file naming the upstream's url")
+    record.add_argument("--out", type=Path, required=True, help="the recording's folder")
+    record.add_argument("--host", default="127.0.0.1")
+    record.add_argument("--port", type=port_number, default=8002, help="default: 8002")
+    record.add_argument("--timeout", type=int, default=60, help="worker timeout, seconds")
+    record.set_defaults(run=_record)
 
     token = commands.add_parser("token", help="print a development JWT (HS256)")
     token.add_argument("identity", help="12-digit personnummer or samordningsnummer")
