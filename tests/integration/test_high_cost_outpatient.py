@@ -14,11 +14,12 @@ import pytest
 import requests
 from pypdf import PdfReader
 
+from contracts.frikort import CORE_NS, GET_CARD_FOR_PERSON
 from contracts.frikort import UPSTREAM as FRIKORT
 from etjanst.server import RunningServer, combined_app, serve_in_thread
 from gateway.auth import mint_token
 from gateway.domain.identity import with_check_digit
-from tests.conftest import SECRET, TODAY, make_settings
+from tests.conftest import SECRET, TODAY, make_settings, metric
 
 ADMIN = f"{FRIKORT.mock_path}/_admin"
 OUTPATIENT = "/v1/high-cost/outpatient"
@@ -352,3 +353,48 @@ def test_the_visits_route_is_in_the_admin_openapi(frikort_admin: Callable[..., A
     visit = document["components"]["schemas"][body.rsplit("/", 1)[1]]
     assert set(visit["required"]) == {"patient", "date", "fee"}
     assert set(operation["responses"]) == {"201", "400"}
+
+
+def test_a_newer_producer_answer_is_read_and_its_drift_counted(
+    base_url: str,
+    frikort_patients: dict[str, str],
+    frikort_admin: Callable[..., Any],
+    http: requests.Session,
+) -> None:
+    """A card with an element our XSD does not know (in our namespace and in a foreign one):
+    the figures are read, and the difference is counted as drift."""
+
+    def drift() -> float:
+        text = http.get(f"{base_url}/metrics", timeout=10).text
+        return metric(
+            text, "etjanst_upstream_drift_total", upstream="frikort", operation="GetCardForPerson"
+        )
+
+    before = drift()
+    answer = f"""<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
+      <r:GetCardForPersonResponse xmlns:r="{GET_CARD_FOR_PERSON.responder_ns}"
+          xmlns:e="{CORE_NS}" xmlns:x="urn:example:future:1">
+        <r:GetCardForPersonResultType>
+          <e:Result><e:ResultCode>OK</e:ResultCode><e:ResultText/></e:Result>
+          <e:Card><e:CardSystemId>c1</e:CardSystemId><e:Nature>CARE_VISIT</e:Nature>
+            <e:Persons><e:Id>{frikort_patients["paying"]}</e:Id></e:Persons>
+            <e:StartDate>2026-08-17T00:00:00</e:StartDate>
+            <e:EndDate>2027-08-16T00:00:00</e:EndDate>
+            <e:CurrentAmount>700</e:CurrentAmount><e:AmountToLimit>750</e:AmountToLimit>
+            <e:CardId>K1</e:CardId><e:SharedWithHks>true</e:SharedWithHks>
+            <x:Channel>1177</x:Channel></e:Card>
+        </r:GetCardForPersonResultType></r:GetCardForPersonResponse></s:Body></s:Envelope>"""
+    stub = {"operation": "GetCardForPerson", "status": 200, "body": answer}
+    assert frikort_admin("POST", "stubs", json=stub).status_code == 201
+    body = get(base_url, OUTPATIENT, frikort_patients["paying"]).json()
+    assert (body["ceiling"], body["paid"], body["left"]) == (1450, 700, 750)
+    assert drift() == before + 1
+
+
+def test_a_soap_fault_is_an_upstream_fault(
+    base_url: str, frikort_patients: dict[str, str], frikort_admin: Callable[..., Any]
+) -> None:
+    frikort_admin("POST", "faults", json={"type": "soap_fault", "code": "VP009"})
+    response = get(base_url, OUTPATIENT, frikort_patients["paying"])
+    assert (response.status_code, response.json()["code"]) == (502, "UPSTREAM_FAULT")
+    assert frikort_patients["paying"] not in response.text
