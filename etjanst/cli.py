@@ -138,7 +138,7 @@ def _token(args: argparse.Namespace) -> int:
             raise CliError(
                 f"{label} is not a valid personnummer or samordningsnummer: {exc}"
             ) from exc
-    print(mint_token(settings.auth.hs256_secret, args.identity, args.act_for, args.ttl))
+    print(mint_token(settings.auth.hs256_secret, args.identity, args.act_for, args.ttl, args.name))
     return 0
 
 
@@ -202,6 +202,7 @@ def parser() -> argparse.ArgumentParser:
     token = commands.add_parser("token", help="print a development JWT (HS256)")
     token.add_argument("identity", help="12-digit personnummer or samordningsnummer")
     token.add_argument("--act-for", help="the child's number, when acting as guardian/proxy")
+    token.add_argument("--name", help="the citizen's name (the optional `name` claim)")
     token.add_argument("--ttl", type=duration, default=timedelta(hours=1), help="e.g. 15m, 8h")
     token.add_argument("--config", type=Path, help="TOML settings file")
     token.set_defaults(run=_token)

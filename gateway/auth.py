@@ -1,6 +1,6 @@
 """Bearer JWTs (PyJWT): `sub` is the citizen's identity number, optional `act_for` the child a
-guardian represents, `exp` required. HS256 with a shared secret in development; an RS256/ES256
-public key in production."""
+guardian represents and optional `name` the citizen's name, `exp` required. HS256 with a shared
+secret in development; an RS256/ES256 public key in production."""
 
 from __future__ import annotations
 
@@ -54,11 +54,18 @@ class TokenVerifier:
             child = parse_identity(str(act_for)) if act_for is not None else None
         except InvalidIdentityNumber as exc:
             raise Unauthenticated(f"the token's identity number is not valid: {exc}") from exc
-        return Caller(subject=subject, acting_for=child)
+        name = claims.get("name")
+        return Caller(
+            subject=subject, acting_for=child, name=name if isinstance(name, str) else None
+        )
 
 
 def mint_token(
-    secret: str, subject: str, act_for: str | None = None, ttl: timedelta = timedelta(hours=1)
+    secret: str,
+    subject: str,
+    act_for: str | None = None,
+    ttl: timedelta = timedelta(hours=1),
+    name: str | None = None,
 ) -> str:
     """A development HS256 token. Identity numbers are validated before anything is signed."""
     parse_identity(subject)
@@ -66,4 +73,6 @@ def mint_token(
     if act_for is not None:
         parse_identity(act_for)
         claims["act_for"] = act_for
+    if name is not None:
+        claims["name"] = name
     return jwt.encode(claims, secret, algorithm="HS256")

@@ -57,6 +57,10 @@ class UpstreamBusinessError(UpstreamError):
     status, code, title = 502, "UPSTREAM_ERROR", "The upstream could not carry out the request"
 
 
+class UpstreamAccessDenied(UpstreamError):
+    status, code, title = 403, "UPSTREAM_ACCESS_DENIED", "The upstream refused access"
+
+
 class UpstreamUnavailable(UpstreamError):
     status, code, title = 503, "UPSTREAM_UNAVAILABLE", "The upstream is unavailable"
 

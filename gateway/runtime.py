@@ -12,9 +12,12 @@ from prometheus_client import CollectorRegistry, Counter
 from contracts.registry import UPSTREAMS
 from contracts.upstream import resolve
 from gateway.auth import TokenVerifier
+from gateway.domain.outpatient_fees import FreeAges
 from gateway.domain.units import Unit
+from gateway.services.high_cost_outpatient import HighCostOutpatient
 from gateway.services.renew_prescription import RenewPrescription
 from gateway.settings import Settings
+from gateway.upstreams.frikort import FrikortClient
 from gateway.upstreams.http import UpstreamClient, UpstreamContext, UpstreamMetrics
 
 _KEY = "etjanst"
@@ -31,6 +34,7 @@ class Runtime:
     groups: dict[str, frozenset[str]]  # each linked unit's group
     upstreams: dict[str, UpstreamClient]  # one client per registered upstream, by name
     renew_prescription: RenewPrescription
+    high_cost_outpatient: HighCostOutpatient
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -55,6 +59,15 @@ class Runtime:
             groups=groups,
             upstreams=upstreams,
             renew_prescription=RenewPrescription(groups, upstreams["cosmic"], settings.today_date),
+            high_cost_outpatient=HighCostOutpatient(
+                _typed(upstreams["frikort"], FrikortClient),
+                FreeAges(
+                    settings.outpatient_fees.exempt_under_age,
+                    settings.outpatient_fees.exempt_from_age,
+                ),
+                settings.outpatient_fees.region,
+                settings.today_date,
+            ),
         )
 
     def install(self, app: Flask) -> None:

@@ -77,6 +77,14 @@ class AuthSettings(Section):
     )
 
 
+class OutpatientFeeSettings(Section):
+    """Outpatient care fees in the region (high-cost protection, the free card)."""
+
+    region: str = Field("Region Jönköpings län", description="Printed on the free card")
+    exempt_under_age: int = Field(20, ge=0, le=150, description="No fees before this birthday")
+    exempt_from_age: int = Field(85, ge=0, le=150, description="No fees from this birthday on")
+
+
 class MockSettings(Section):
     journal_size: int = Field(1000, gt=0)
     state_dir: Path | None = Field(None, description="Shared mock state; a temp dir when unset")
@@ -118,6 +126,7 @@ class Settings(BaseSettings):
         default_factory=lambda: {k: UnitSettings(**v) for k, v in DEFAULT_UNITS.items()}
     )
     auth: AuthSettings = AuthSettings()
+    outpatient_fees: OutpatientFeeSettings = OutpatientFeeSettings()
     mocks: MockSettings = MockSettings()
 
     @field_validator("units")

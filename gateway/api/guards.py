@@ -10,9 +10,10 @@ from typing import Any
 
 from flask import request
 
-from gateway.domain.age import Caller
+from gateway.domain.age import PROXY_MAX_CHILD_AGE, Caller, age_on
+from gateway.domain.identity import Identity
 from gateway.domain.units import EService, MalformedUnitId, Unit, normalise_unit_id
-from gateway.errors import InvalidUnit, ServiceNotOffered, UnitNotFound
+from gateway.errors import InvalidUnit, ProxyForbidden, ServiceNotOffered, UnitNotFound
 from gateway.runtime import runtime
 
 View = Callable[..., Any]
@@ -20,6 +21,17 @@ View = Callable[..., Any]
 
 def authenticated_caller() -> Caller:
     return runtime().tokens.caller(request.headers.get("Authorization"))
+
+
+def patient_of(caller: Caller) -> Identity:
+    """Whose data the request is about: the caller's own, or the child's a guardian acts for,
+    who must be under 13 (403 otherwise)."""
+    child = caller.acting_for
+    if child is not None and age_on(child.birth_date, runtime().settings.today_date()) > (
+        PROXY_MAX_CHILD_AGE
+    ):
+        raise ProxyForbidden("a guardian may act as proxy only for a child under 13")
+    return caller.patient
 
 
 def registered_unit(unit: str) -> Unit:

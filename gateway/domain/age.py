@@ -32,6 +32,7 @@ class Caller:
 
     subject: Identity
     acting_for: Identity | None = None
+    name: str | None = None  # the subject's name, when the token carries one
 
     @property
     def patient(self) -> Identity:

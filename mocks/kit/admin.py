@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from mocks.kit import rules
 from mocks.kit.admin_openapi import admin_openapi
-from mocks.kit.mock import Mock
+from mocks.kit.mock import AdminAction, Mock
 
 
 def problem(status: int, code: str, detail: str) -> Response:
@@ -92,7 +92,15 @@ def admin_blueprint(mock: Mock) -> Blueprint:
             endpoints={op: f"{root}/{path}" for op, path in mock_paths(mock).items()},
             admin={
                 route: f"{root}/_admin/{route}"
-                for route in ("patients", "dataset", "stubs", "faults", "journal", "openapi.json")
+                for route in (
+                    "patients",
+                    "dataset",
+                    "stubs",
+                    "faults",
+                    "journal",
+                    "openapi.json",
+                    *(action.path for action in mock.admin_actions()),
+                )
             },
         )
 
@@ -182,4 +190,24 @@ def admin_blueprint(mock: Mock) -> Blueprint:
     def openapi() -> Response:
         return jsonify(openapi_document())
 
+    for action in mock.admin_actions():
+        admin.add_url_rule(
+            f"/{action.path}", f"action_{action.path}", _action_view(action), methods=["POST"]
+        )
     return admin
+
+
+def _action_view(action: AdminAction) -> Callable[[], Response]:
+    def run() -> Response:
+        document, error = _json_body()
+        if error:
+            return error
+        try:
+            body = _strict(action.body.model_validate_json, document)
+        except ValidationError as exc:
+            return _invalid(exc)
+        response = jsonify(action.handler(body).model_dump(mode="json"))
+        response.status_code = 201
+        return response
+
+    return run

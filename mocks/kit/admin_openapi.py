@@ -407,6 +407,16 @@ def admin_openapi(mock: Mock) -> dict[str, Any]:
             }
         },
     }
+    for action in mock.admin_actions():
+        paths[f"/{action.path}"] = {
+            "post": {
+                "operationId": f"post{action.path[:1].upper()}{action.path[1:]}",
+                "tags": ["actions"],
+                "summary": action.summary,
+                "requestBody": _body(c.model(action.body), action.body.__doc__ or action.path),
+                "responses": {"201": _json(c.model(action.answer), "done"), "400": problem},
+            }
+        }
     for name in models.names:  # last: every component is in, unchanged, before this
         _only_known_operations(c.schemas[name], operations)
     return {

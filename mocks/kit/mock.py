@@ -19,6 +19,7 @@ import struct
 import time
 import traceback
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
@@ -62,6 +63,19 @@ class Patient:
     label: str | None
 
 
+@dataclass(frozen=True)
+class AdminAction:
+    """An admin route of one mock beyond the kit's own: `POST /mocks/<name>/_admin/<path>` with
+    a JSON body validated (strictly) against `body`; `handler(body)` answers 201 with a document
+    of the `answer` model. Both models go into the admin OpenAPI."""
+
+    path: str  # one path segment, e.g. "visits"
+    summary: str
+    body: type[BaseModel]
+    answer: type[BaseModel]
+    handler: Callable[[Any], BaseModel]
+
+
 class Mock(ABC):
     upstream: ClassVar[Upstream]
     dataset_model: ClassVar[type[BaseModel]]  # its schema goes into the admin OpenAPI
@@ -95,6 +109,10 @@ class Mock(ABC):
     def seed(self, tx: Entities, document: Any) -> None:  # noqa: B027 - an optional hook
         """Fill the mock's entities from a dataset document (valid, as JSON), inside the
         transaction that stores it: the mutable state requests then change. None by default."""
+
+    def admin_actions(self) -> tuple[AdminAction, ...]:
+        """Admin routes of this mock beyond the kit's own (e.g. registering a visit)."""
+        return ()
 
     def backend(self) -> Any:
         """What handlers work on (`Call.backend`): the parsed dataset, unless the mock keeps

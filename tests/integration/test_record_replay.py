@@ -14,7 +14,13 @@ import pytest
 
 from contracts.cosmic import UPSTREAM as COSMIC
 from etjanst.recording import Recorder, replay
-from etjanst.server import RunningServer, mock_config, mocks_only_app, serve_in_thread
+from etjanst.server import (
+    RunningServer,
+    mock_config,
+    mocks_only_app,
+    serve_in_thread,
+    with_builtin_upstreams,
+)
 from gateway.app import create_app
 from gateway.auth import mint_token
 from gateway.domain.identity import parse_identity
@@ -35,8 +41,10 @@ def producer(tmp_path: Path) -> Iterator[RunningServer]:
     running.stop()
 
 
-def ordinations(upstream_url: str, patient: str) -> list[str]:
-    app = create_app(make_settings(upstreams={"cosmic": {"url": upstream_url}}))
+def ordinations(upstream_url: str, patient: str, mocks_url: str) -> list[str]:
+    """The list through a gateway whose Cosmic is `upstream_url` (the others: the mocks)."""
+    settings = make_settings(upstreams={"cosmic": {"url": upstream_url}})
+    app = create_app(with_builtin_upstreams(settings, mocks_url))
     answer = app.test_client().get(
         f"/v1/units/{TENHULT}/ordinations",
         headers={"Authorization": f"Bearer {mint_token(SECRET, patient)}"},
@@ -51,7 +59,7 @@ def test_record_pseudonymised_then_replay(producer: RunningServer, tmp_path: Pat
     settings = UpstreamSettings(url=producer.url + COSMIC.mock_path)
     proxy = serve_in_thread(lambda url: Recorder(COSMIC, settings, out))
     try:
-        listed = ordinations(proxy.url, real)
+        listed = ordinations(proxy.url, real, producer.url)
     finally:
         proxy.stop()
     assert "Alvedon" in listed
@@ -71,7 +79,7 @@ def test_record_pseudonymised_then_replay(producer: RunningServer, tmp_path: Pat
     replaying = serve_in_thread(lambda url: mocks_only_app(make_settings(), state))
     try:
         assert replay(out, MockStore(mock_config(make_settings(), state).state_path)) == 1
-        assert ordinations(replaying.url + COSMIC.mock_path, synthetic) == listed
+        assert ordinations(replaying.url + COSMIC.mock_path, synthetic, replaying.url) == listed
     finally:
         replaying.stop()
 

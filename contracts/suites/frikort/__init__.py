@@ -1,0 +1,1 @@
+"""The consumer contract suite of eFrikort GetCardForPerson and GetExtendedCard."""
