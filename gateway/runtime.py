@@ -13,6 +13,7 @@ from contracts.registry import UPSTREAMS
 from contracts.upstream import resolve
 from gateway.auth import TokenVerifier
 from gateway.domain.units import Unit
+from gateway.services.casework import Casework
 from gateway.services.renew_prescription import RenewPrescription
 from gateway.settings import Settings
 from gateway.upstreams.http import UpstreamClient, UpstreamContext, UpstreamMetrics
@@ -31,6 +32,7 @@ class Runtime:
     groups: dict[str, frozenset[str]]  # each linked unit's group
     upstreams: dict[str, UpstreamClient]  # one client per registered upstream, by name
     renew_prescription: RenewPrescription
+    casework: Casework  # the catalogue, cases and idempotency keys in the gateway's database
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -41,6 +43,7 @@ class Runtime:
             for upstream in UPSTREAMS
         }
         units, groups = settings.unit_registry(), settings.unit_groups()
+        renew_prescription = RenewPrescription(groups, upstreams["cosmic"], settings.today_date)
         return cls(
             settings=settings,
             tokens=TokenVerifier(settings.auth),
@@ -54,7 +57,8 @@ class Runtime:
             units=units,
             groups=groups,
             upstreams=upstreams,
-            renew_prescription=RenewPrescription(groups, upstreams["cosmic"], settings.today_date),
+            renew_prescription=renew_prescription,
+            casework=Casework.build(settings, renew_prescription),
         )
 
     def install(self, app: Flask) -> None:
