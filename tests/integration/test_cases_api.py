@@ -4,18 +4,15 @@ the list to staff, the inbox, staff replies and closing, idempotency."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 import requests
 
-from gateway.auth import mint_staff_token
-from tests.conftest import SECRET, TENHULT
+from tests.conftest import TENHULT
+from tests.integration.conftest import BRA_LIV, NURSE, send, staff_token
 
-BRA_LIV = "SE2321000057-5RB2"  # no web booking
 BLODCENTRALEN = "SE2321000057-5SXK"  # no renew prescription in the registry
-NURSE = "SE2321000057-1001"
 
 ANSWERS: dict[str, dict[str, Any]] = {
     "order-record-copy": {"period": "2024", "delivery": "post"},
@@ -33,39 +30,6 @@ ANSWERS: dict[str, dict[str, Any]] = {
     "book-appointment": {"reason": "Hälsokontroll"},
     "cancel-or-rebook-appointment": {"appointment": "3 dec 10:00", "action": "cancel"},
 }
-
-
-def staff_token(role: str = "staff", unit: str = TENHULT, person: str = NURSE) -> str:
-    return mint_staff_token(SECRET, person, [unit], [role])
-
-
-@pytest.fixture
-def citizen(
-    base_url: str, http: requests.Session, token: Callable[..., str], patients: dict[str, str]
-) -> Callable[..., requests.Response]:
-    """Call the API as a citizen (the 'adult-rules' patient unless `subject` is given)."""
-
-    def call(method: str, path: str, subject: str | None = None, **kwargs: Any):
-        headers = kwargs.pop("headers", {})
-        bearer = token(subject or patients["adult-rules"], kwargs.pop("act_for", None))
-        headers["Authorization"] = f"Bearer {bearer}"
-        return http.request(method, base_url + path, headers=headers, timeout=60, **kwargs)
-
-    return call
-
-
-@pytest.fixture
-def staff(base_url: str, http: requests.Session) -> Callable[..., requests.Response]:
-    def call(method: str, path: str, bearer: str | None = None, **kwargs: Any):
-        headers = {"Authorization": f"Bearer {bearer or staff_token()}"}
-        return http.request(method, base_url + path, headers=headers, timeout=60, **kwargs)
-
-    return call
-
-
-def send(citizen, unit: str, case_type: str, answers: Any, **kwargs: Any) -> requests.Response:
-    body = {"type": case_type, "answers": answers}
-    return citizen("POST", f"/v1/units/{unit}/cases", json=body, **kwargs)
 
 
 @pytest.mark.parametrize("case_type", sorted(ANSWERS))

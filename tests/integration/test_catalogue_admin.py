@@ -9,8 +9,7 @@ import pytest
 import requests
 
 from tests.conftest import TENHULT
-from tests.integration.test_cases_api import BRA_LIV, send, staff_token  # noqa: F401
-from tests.integration.test_cases_api import citizen, staff  # noqa: F401  (fixtures)
+from tests.integration.conftest import BRA_LIV, send, staff_token
 
 STATE = f"/v1/admin/units/{TENHULT}/e-services/self-referral/state"
 CENTRAL_ADMIN = staff_token("central-admin", unit=BRA_LIV, person="SE2321000057-9001")
@@ -26,7 +25,7 @@ XRAY = {
 
 
 @pytest.fixture
-def restore(staff) -> Iterator[None]:  # noqa: F811
+def restore(staff) -> Iterator[None]:
     yield
     staff("PUT", STATE, CENTRAL_ADMIN, json={"state": "active"}).raise_for_status()
     staff("DELETE", f"/v1/admin/units/{TENHULT}/local-types/order-xray-images", LOCAL_ADMIN)
@@ -44,7 +43,7 @@ def test_a_paused_or_removed_service_is_not_offered(
     staff,
     citizen,
     restore,
-    state: str,  # noqa: F811
+    state: str,
 ) -> None:
     answer = staff("PUT", STATE, CENTRAL_ADMIN, json={"state": state})
     assert answer.status_code == 200 and answer.json() == {"id": "self-referral", "state": state}
@@ -58,7 +57,7 @@ def test_a_paused_or_removed_service_is_not_offered(
     assert send(citizen, TENHULT, "self-referral", {"reason": "Ont"}).status_code == 201
 
 
-def test_only_the_central_role_changes_a_central_service(staff, restore) -> None:  # noqa: F811
+def test_only_the_central_role_changes_a_central_service(staff, restore) -> None:
     for role in ("staff", "local-admin"):
         answer = staff("PUT", STATE, staff_token(role), json={"state": "paused"})
         assert answer.status_code == 403 and answer.json()["code"] == "FORBIDDEN", role
@@ -68,7 +67,7 @@ def test_only_the_central_role_changes_a_central_service(staff, restore) -> None
     assert bad.status_code == 422 and bad.json()["code"] == "INVALID_DOCUMENT"
 
 
-def test_the_central_wording_is_the_same_at_every_unit(base_url, http, staff) -> None:  # noqa: F811
+def test_the_central_wording_is_the_same_at_every_unit(base_url, http, staff) -> None:
     path = "/v1/admin/e-services/send-message"
     original = staff("GET", path, CENTRAL_ADMIN).json()
     changed = {**original, "termsText": "Svar inom tre arbetsdagar."}
@@ -87,7 +86,7 @@ def test_a_local_admin_keeps_the_units_own_types(
     http,
     staff,
     citizen,
-    restore,  # noqa: F811
+    restore,
 ) -> None:
     path = f"/v1/admin/units/{TENHULT}/local-types/order-xray-images"
     assert staff("PUT", path, staff_token("staff"), json=XRAY).status_code == 403

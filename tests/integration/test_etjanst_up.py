@@ -218,7 +218,7 @@ def test_a_port_in_use_is_one_readable_line_before_anything_starts(command: str)
         port = taken.getsockname()[1]
         result = subprocess.run(
             [ETJANST, command, "--port", str(port)],
-            env={**environment(), **(env or {})},
+            env=environment(),
             capture_output=True,
             text=True,
             timeout=30,

@@ -39,19 +39,21 @@ def test_a_case_sent_through_one_gateway_is_read_through_another(postgres_url: s
     env = {"ETJANST_STORE__URL": postgres_url}
     arguments = ("up", "--workers", "1", "--threads", "4")
     auth = {"Authorization": f"Bearer {mint_token(SECRET, PATIENT)}"}
-    with serving(*arguments, ready="/readyz", env=env) as first:
-        with serving(*arguments, ready="/readyz", env=env) as second:
-            sent = requests.post(
-                f"{first}/v1/units/{TENHULT}/cases",
-                json={
-                    "type": "renew-prescription",
-                    "answers": {"drugs": [{"ordinationId": "RX-adult-rules-10"}]},
-                },
-                headers=auth,
-                timeout=60,
-            )
-            assert sent.status_code == 201, sent.text
-            read = requests.get(f"{second}{sent.headers['Location']}", headers=auth, timeout=60)
-            assert read.status_code == 200
-            assert read.json() == sent.json()
-            assert read.json()["answers"]["drugs"][0]["name"] == "Waran"
+    with (
+        serving(*arguments, ready="/readyz", env=env) as first,
+        serving(*arguments, ready="/readyz", env=env) as second,
+    ):
+        sent = requests.post(
+            f"{first}/v1/units/{TENHULT}/cases",
+            json={
+                "type": "renew-prescription",
+                "answers": {"drugs": [{"ordinationId": "RX-adult-rules-10"}]},
+            },
+            headers=auth,
+            timeout=60,
+        )
+        assert sent.status_code == 201, sent.text
+        read = requests.get(f"{second}{sent.headers['Location']}", headers=auth, timeout=60)
+        assert read.status_code == 200
+        assert read.json() == sent.json()
+        assert read.json()["answers"]["drugs"][0]["name"] == "Waran"
