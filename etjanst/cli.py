@@ -14,8 +14,9 @@ from pathlib import Path
 
 from contracts.registry import UPSTREAMS
 from etjanst.ports import PortUnavailable, ensure_free
-from gateway.auth import mint_token
+from gateway.auth import mint_staff_token, mint_token
 from gateway.domain.identity import InvalidIdentityNumber, parse_identity
+from gateway.domain.staff import Role
 from gateway.settings import ConfigFileError, Settings, load_settings
 
 # Processes rather than threads: the GIL makes threads of one process take turns, and measured
@@ -24,6 +25,7 @@ from gateway.settings import ConfigFileError, Settings, load_settings
 DEFAULT_WORKERS = max(2, min(8, 2 * (os.cpu_count() or 1)))
 DURATION = re.compile(r"(\d+)([smhd]?)")
 UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+ROLES = [r.value for r in Role]
 
 
 class CliError(Exception):
@@ -129,6 +131,10 @@ def _token(args: argparse.Namespace) -> int:
     settings = _settings(args.config)
     if not settings.auth.hs256_secret:
         raise CliError("auth.hs256_secret is not set: development tokens are signed with it")
+    if args.staff is not None:
+        return _staff_token(args, settings.auth.hs256_secret)
+    if args.identity is None:
+        raise CliError("give an identity number, or --staff HSA-ID for a staff token")
     for label, number in (("the identity number", args.identity), ("--act-for", args.act_for)):
         if number is None:
             continue
@@ -139,6 +145,16 @@ def _token(args: argparse.Namespace) -> int:
                 f"{label} is not a valid personnummer or samordningsnummer: {exc}"
             ) from exc
     print(mint_token(settings.auth.hs256_secret, args.identity, args.act_for, args.ttl, args.name))
+    return 0
+
+
+def _staff_token(args: argparse.Namespace, secret: str) -> int:
+    if args.identity is not None or args.act_for is not None:
+        raise CliError("--staff takes no identity number and no --act-for")
+    try:
+        print(mint_staff_token(secret, args.staff, args.unit, args.role or ["staff"], args.ttl))
+    except ValueError as exc:
+        raise CliError(f"--staff and --unit are HSA-ids, --role one of {ROLES}: {exc}") from exc
     return 0
 
 
@@ -200,11 +216,14 @@ def parser() -> argparse.ArgumentParser:
     record.set_defaults(run=_record)
 
     token = commands.add_parser("token", help="print a development JWT (HS256)")
-    token.add_argument("identity", help="12-digit personnummer or samordningsnummer")
+    token.add_argument("identity", nargs="?", help="12-digit personnummer or samordningsnummer")
     token.add_argument("--act-for", help="the child's number, when acting as guardian/proxy")
     token.add_argument("--name", help="the citizen's name (the optional `name` claim)")
     token.add_argument("--ttl", type=duration, default=timedelta(hours=1), help="e.g. 15m, 8h")
     token.add_argument("--config", type=Path, help="TOML settings file")
+    token.add_argument("--staff", metavar="HSA-ID", help="a staff token for this person instead")
+    token.add_argument("--unit", action="append", default=[], help="with --staff (repeatable)")
+    token.add_argument("--role", action="append", choices=ROLES, help="with --staff (repeatable)")
     token.set_defaults(run=_token)
 
     contracts = commands.add_parser("contracts", help="run the consumer contract suites")

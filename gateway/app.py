@@ -10,7 +10,15 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from contracts.privacy import mask_text
-from gateway.api import high_cost_outpatient, operations, ordinations, units
+from gateway.api import (
+    cases,
+    catalogue,
+    high_cost_outpatient,
+    operations,
+    ordinations,
+    staff,
+    units,
+)
 from gateway.api.problems import problem
 from gateway.context import correlation_id
 from gateway.errors import ApiError, UpstreamError
@@ -36,6 +44,9 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(operations.blueprint)
     app.register_blueprint(units.blueprint)
     app.register_blueprint(high_cost_outpatient.blueprint)
+    app.register_blueprint(catalogue.blueprint)
+    app.register_blueprint(cases.blueprint)
+    app.register_blueprint(staff.blueprint)
     _correlation(app)
     _errors(app)
     return app
@@ -66,7 +77,9 @@ def _errors(app: Flask) -> None:
     def api_error(exc: ApiError) -> Response:
         if isinstance(exc, UpstreamError):
             log.warning("%s %s [%s]", exc.code, mask_text(exc.detail), g.get("correlation_id"))
-        response = problem(exc.status, exc.code, exc.title, mask_text(exc.detail))
+        response = problem(
+            exc.status, exc.code, exc.title, mask_text(exc.detail), **exc.extensions()
+        )
         if exc.status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         return response

@@ -1,6 +1,8 @@
 """Bearer JWTs (PyJWT): `sub` is the citizen's identity number, optional `act_for` the child a
-guardian represents and optional `name` the citizen's name, `exp` required. HS256 with a shared
-secret in development; an RS256/ES256 public key in production."""
+guardian represents and optional `name` the citizen's name, `exp` required. A staff token's
+`sub` is the person's HSA-id, with `roles` (staff, local-admin, central-admin) and `units` (the
+unit HSA-ids they work for). HS256 with a shared secret in development; an RS256/ES256 public
+key in production."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import jwt
 
 from gateway.domain.age import Caller
 from gateway.domain.identity import InvalidIdentityNumber, parse_identity
+from gateway.domain.staff import Role, StaffMember
+from gateway.domain.units import normalise_unit_id
 from gateway.errors import Unauthenticated
 from gateway.settings import AuthSettings
 
@@ -26,6 +30,37 @@ class TokenVerifier:
             raise ValueError("auth needs either auth.hs256_secret or auth.public_key_file")
 
     def caller(self, authorization: str | None) -> Caller:
+        claims = self._claims(authorization)
+        try:
+            subject = parse_identity(str(claims["sub"]))
+            act_for = claims.get("act_for")
+            child = parse_identity(str(act_for)) if act_for is not None else None
+        except InvalidIdentityNumber as exc:
+            raise Unauthenticated(f"the token's identity number is not valid: {exc}") from exc
+        name = claims.get("name")
+        return Caller(
+            subject=subject, acting_for=child, name=name if isinstance(name, str) else None
+        )
+
+    def staff(self, authorization: str | None) -> StaffMember:
+        claims = self._claims(authorization)
+        roles, units = claims.get("roles"), claims.get("units", [])
+        try:
+            hsa_id = normalise_unit_id(str(claims["sub"]))
+            if not isinstance(roles, list) or not isinstance(units, list) or not roles:
+                raise ValueError
+            return StaffMember(
+                hsa_id=hsa_id,
+                roles=frozenset(Role(r) for r in roles),
+                units=frozenset(normalise_unit_id(str(u)) for u in units),
+            )
+        except ValueError as exc:  # MalformedUnitId too
+            raise Unauthenticated(
+                "not a staff token: sub is an HSA-id, roles a list of staff, local-admin, "
+                "central-admin, units a list of unit HSA-ids"
+            ) from exc
+
+    def _claims(self, authorization: str | None) -> dict[str, Any]:
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("send Authorization: Bearer <token>")
@@ -48,16 +83,8 @@ class TokenVerifier:
             raise Unauthenticated("the token is malformed") from exc
         except jwt.InvalidTokenError as exc:
             raise Unauthenticated(f"the token is not valid: {exc}") from exc
-        try:
-            subject = parse_identity(str(claims["sub"]))
-            act_for = claims.get("act_for")
-            child = parse_identity(str(act_for)) if act_for is not None else None
-        except InvalidIdentityNumber as exc:
-            raise Unauthenticated(f"the token's identity number is not valid: {exc}") from exc
-        name = claims.get("name")
-        return Caller(
-            subject=subject, acting_for=child, name=name if isinstance(name, str) else None
-        )
+        found: dict[str, Any] = claims
+        return found
 
 
 def mint_token(
@@ -75,4 +102,21 @@ def mint_token(
         claims["act_for"] = act_for
     if name is not None:
         claims["name"] = name
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def mint_staff_token(
+    secret: str,
+    hsa_id: str,
+    units: list[str],
+    roles: list[str],
+    ttl: timedelta = timedelta(hours=1),
+) -> str:
+    """A development HS256 token for staff or an administrator."""
+    claims: dict[str, Any] = {
+        "sub": normalise_unit_id(hsa_id),
+        "roles": [Role(r).value for r in roles],
+        "units": [normalise_unit_id(u) for u in units],
+        "exp": datetime.now(UTC) + ttl,
+    }
     return jwt.encode(claims, secret, algorithm="HS256")

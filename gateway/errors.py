@@ -12,6 +12,10 @@ class ApiError(Exception):
         super().__init__(detail)
         self.detail = detail
 
+    def extensions(self) -> dict[str, object]:
+        """Further members of the problem document."""
+        return {}
+
 
 class BadRequest(ApiError):
     status, code, title = 400, "INVALID_REQUEST", "Bad request"

@@ -14,9 +14,11 @@ from contracts.upstream import resolve
 from gateway.auth import TokenVerifier
 from gateway.domain.outpatient_fees import FreeAges
 from gateway.domain.units import Unit
+from gateway.services.casework import Casework
 from gateway.services.high_cost_outpatient import HighCostOutpatient
 from gateway.services.renew_prescription import RenewPrescription
 from gateway.settings import Settings
+from gateway.upstreams.cosmic import CosmicClient
 from gateway.upstreams.frikort import FrikortClient
 from gateway.upstreams.http import UpstreamClient, UpstreamContext, UpstreamMetrics
 
@@ -35,6 +37,7 @@ class Runtime:
     upstreams: dict[str, UpstreamClient]  # one client per registered upstream, by name
     renew_prescription: RenewPrescription
     high_cost_outpatient: HighCostOutpatient
+    casework: Casework  # the catalogue, cases and idempotency keys in the gateway's database
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -45,6 +48,9 @@ class Runtime:
             for upstream in UPSTREAMS
         }
         units, groups = settings.unit_registry(), settings.unit_groups()
+        renew_prescription = RenewPrescription(
+            groups, _typed(upstreams["cosmic"], CosmicClient), settings.today_date
+        )
         return cls(
             settings=settings,
             tokens=TokenVerifier(settings.auth),
@@ -58,7 +64,7 @@ class Runtime:
             units=units,
             groups=groups,
             upstreams=upstreams,
-            renew_prescription=RenewPrescription(groups, upstreams["cosmic"], settings.today_date),
+            renew_prescription=renew_prescription,
             high_cost_outpatient=HighCostOutpatient(
                 _typed(upstreams["frikort"], FrikortClient),
                 FreeAges(
@@ -68,6 +74,7 @@ class Runtime:
                 settings.outpatient_fees.region,
                 settings.today_date,
             ),
+            casework=Casework.build(settings, renew_prescription),
         )
 
     def install(self, app: Flask) -> None:

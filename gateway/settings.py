@@ -6,6 +6,7 @@ With no configuration at all the upstreams are the built-in mocks of the same se
 
 from __future__ import annotations
 
+import os
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -85,6 +86,25 @@ class OutpatientFeeSettings(Section):
     exempt_from_age: int = Field(85, ge=0, le=150, description="No fees from this birthday on")
 
 
+def _default_database() -> Path:
+    state = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(state) / "etjanst" / "gateway.sqlite3"
+
+
+class StoreSettings(Section):
+    """The gateway's database: cases, the e-service catalogue, idempotency keys."""
+
+    url: str | None = Field(
+        None,
+        description="SQLAlchemy URL, e.g. postgresql+psycopg://etjanst@db/etjanst (several "
+        "gateway instances share it); unset: the SQLite file",
+    )
+    sqlite_path: Path = Field(default_factory=_default_database)
+
+    def database_url(self) -> str:
+        return self.url or f"sqlite+pysqlite:///{self.sqlite_path}"
+
+
 class MockSettings(Section):
     journal_size: int = Field(1000, gt=0)
     state_dir: Path | None = Field(None, description="Shared mock state; a temp dir when unset")
@@ -128,6 +148,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     outpatient_fees: OutpatientFeeSettings = OutpatientFeeSettings()
     mocks: MockSettings = MockSettings()
+    store: StoreSettings = Field(default_factory=StoreSettings)
 
     @field_validator("units")
     @classmethod

@@ -35,9 +35,12 @@ def make_settings(**overrides: Any) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def settings() -> Settings:
-    # a short read timeout keeps the timeout test quick
-    return make_settings(upstreams={"cosmic": {"read_timeout_s": 1.0}})
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    # a short read timeout keeps the timeout test quick; a database of the session's own
+    database = tmp_path_factory.mktemp("store") / "gateway.sqlite3"
+    return make_settings(
+        upstreams={"cosmic": {"read_timeout_s": 1.0}}, store={"sqlite_path": database}
+    )
 
 
 @pytest.fixture(scope="session")

@@ -47,12 +47,12 @@ def resolve(node: dict[str, Any]) -> dict[str, Any]:
 
 def test_every_api_response_has_examples() -> None:
     """Without them Swagger UI makes some up from the schema, and those need not be true."""
-    for route, path in DOCUMENT["paths"].items():
+    for route, method, operation in operations():
         if not route.startswith("/v1/"):
             continue
-        for status, response in path["get"]["responses"].items():
-            for media_type, media in resolve(response)["content"].items():
-                assert media.get("examples"), f"{route} {status} {media_type}"
+        for status, response in operation["responses"].items():
+            for media_type, media in resolve(response).get("content", {}).items():
+                assert media.get("examples"), f"{method} {route} {status} {media_type}"
 
 
 @pytest.mark.parametrize(("where", "schema", "example"), ALL, ids=[w for w, _, _ in ALL])
@@ -63,12 +63,20 @@ def test_example_validates_against_its_schema(where: str, schema: dict, example:
     assert not errors, errors
 
 
-def problem_examples() -> Iterator[tuple[str, int, dict[str, Any]]]:
+def operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(route, method, operation) for every operation, whatever its method."""
     for route, path in DOCUMENT["paths"].items():
-        for status, response in path["get"]["responses"].items():
-            media = resolve(response)["content"].get("application/problem+json", {})
+        for method, operation in path.items():
+            if method in ("get", "put", "post", "delete", "patch"):
+                yield route, method, operation
+
+
+def problem_examples() -> Iterator[tuple[str, int, dict[str, Any]]]:
+    for route, method, operation in operations():
+        for status, response in operation["responses"].items():
+            media = resolve(response).get("content", {}).get("application/problem+json", {})
             for name, example in media.get("examples", {}).items():
-                yield f"{route} {status} {name}", int(status), example["value"]
+                yield f"{method} {route} {status} {name}", int(status), example["value"]
 
 
 PROBLEMS = list(problem_examples())

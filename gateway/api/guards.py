@@ -45,15 +45,16 @@ def registered_unit(unit: str) -> Unit:
     return found
 
 
-def citizen_service(service: EService) -> Callable[[View], View]:
-    """For `/v1/units/<unit>/...` views: `view(caller, unit, **rest)`."""
+def citizen_service(service: EService | None) -> Callable[[View], View]:
+    """For `/v1/units/<unit>/...` views: `view(caller, unit, **rest)`. With `service` None the
+    view checks what the unit offers itself (the e-service catalogue)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         def guarded(unit: str, **rest: Any) -> Any:
             caller = authenticated_caller()
             found = registered_unit(unit)
-            if service not in found.services:
+            if service is not None and service not in found.services:
                 raise ServiceNotOffered(f"{found.name} does not offer {service.value}")
             return view(caller, found, **rest)
 

@@ -36,15 +36,16 @@ def environment() -> dict[str, str]:
 
 
 @contextmanager
-def serving(*arguments: str, ready: str) -> Iterator[str]:
+def serving(*arguments: str, ready: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run `etjanst <arguments> --port <free>` until the block ends; yields its URL once `ready`
-    answers. The server's output goes to a file, so a full pipe can never stall it."""
+    answers. The server's output goes to a file, so a full pipe can never stall it. `env`:
+    further environment variables."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
             [ETJANST, *arguments, "--port", str(port)],
-            env=environment(),
+            env={**environment(), **(env or {})},
             stdout=output,
             stderr=subprocess.STDOUT,
         )

@@ -24,6 +24,8 @@ def test_schemathesis_finds_nothing(
     result = subprocess.run(
         [
             SCHEMATHESIS,
+            "--config-file",
+            str(Path(__file__).with_name("schemathesis.toml")),
             "run",
             f"{base_url}/openapi.json",
             "--header",

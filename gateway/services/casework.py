@@ -1,0 +1,30 @@
+"""Everything that lives in the gateway's database, built once per process: the catalogue, the
+cases and the idempotency keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gateway.services.cases import Cases
+from gateway.services.catalogue import Catalogue
+from gateway.services.renew_prescription import RenewPrescription
+from gateway.settings import Settings
+from gateway.store import open_store
+from gateway.store.idempotency import Idempotency
+
+
+@dataclass(frozen=True)
+class Casework:
+    catalogue: Catalogue
+    cases: Cases
+    idempotency: Idempotency
+
+    @classmethod
+    def build(cls, settings: Settings, renew_prescription: RenewPrescription) -> Casework:
+        engine = open_store(settings.store.database_url())
+        catalogue = Catalogue(engine)
+        return cls(
+            catalogue=catalogue,
+            cases=Cases(engine, catalogue, renew_prescription, settings.today_date),
+            idempotency=Idempotency(engine),
+        )
