@@ -13,9 +13,11 @@ from contracts.registry import UPSTREAMS
 from contracts.upstream import resolve
 from gateway.auth import TokenVerifier
 from gateway.domain.units import Unit
+from gateway.services.guardianship import Guardianship
 from gateway.services.renew_prescription import RenewPrescription
 from gateway.settings import Settings
 from gateway.upstreams.http import UpstreamClient, UpstreamContext, UpstreamMetrics
+from gateway.upstreams.population import PopulationClient
 
 _KEY = "etjanst"
 C = TypeVar("C")
@@ -31,6 +33,7 @@ class Runtime:
     groups: dict[str, frozenset[str]]  # each linked unit's group
     upstreams: dict[str, UpstreamClient]  # one client per registered upstream, by name
     renew_prescription: RenewPrescription
+    guardianship: Guardianship  # who may act for whom (act_for), GET /v1/me
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -55,6 +58,12 @@ class Runtime:
             groups=groups,
             upstreams=upstreams,
             renew_prescription=RenewPrescription(groups, upstreams["cosmic"], settings.today_date),
+            guardianship=Guardianship(
+                _typed(upstreams["population"], PopulationClient),
+                settings.auth.guardianship,
+                settings.auth.guardianship_cache_s,
+                settings.today_date,
+            ),
         )
 
     def install(self, app: Flask) -> None:
