@@ -9,7 +9,7 @@ only place it is readable), the child is under 13, and the child has no protecte
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 
@@ -27,7 +27,7 @@ class Kinship(Enum):
 
 @dataclass(frozen=True)
 class Relation:
-    person: str  # the related person's identity number
+    person: str = field(repr=False)  # the related person's identity number: never in a log
     kinship: Kinship
     start: date | None = None  # first day; None: not recorded
     end: date | None = None  # last day; None: still holds
