@@ -8,16 +8,21 @@ cache is its own too (the session gateway's cache would make the order of tests 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import requests
 
+from contracts.population import OPERATION, RESPONDER_NS
 from contracts.population import UPSTREAM as POPULATION
 from etjanst.server import RunningServer, serve_in_thread, with_builtin_upstreams
 from gateway.app import create_app
-from tests.conftest import SECRET, TENHULT, make_settings
+from gateway.domain.identity import with_check_digit
+from mocks.kit.soap import envelope
+from tests.conftest import SECRET, TENHULT, make_settings, metric
+from tests.test_readme import code_block, section
 
 ADMIN = f"{POPULATION.mock_path}/_admin"
 Get = Callable[..., requests.Response]
@@ -166,6 +171,11 @@ def test_me_lists_the_children_and_why_not(
     }  # not the child whose custody ended yesterday
 
 
+def test_readme_me_example_is_what_the_server_answers(uncached: str, as_caller: Get) -> None:
+    shown = json.loads(code_block(section("Acting for a child"), "json"))
+    assert as_caller(uncached, "adult-rules", path="/v1/me").json() == shown
+
+
 def test_me_while_acting_for_a_child(uncached: str, as_caller: Get, people: dict[str, str]) -> None:
     body = as_caller(uncached, "adult-rules", "child-12", path="/v1/me").json()
     assert body["actingFor"] == {"id": people["child-12"], "name": "Oskar Lindqvist", "age": 12}
@@ -212,7 +222,12 @@ def test_register_down_fails_proxies_closed_and_own_requests_still_work(
 
 
 def test_one_register_call_for_repeated_requests(
-    base_url: str, as_caller: Get, register: Callable[..., requests.Response]
+    base_url: str,
+    as_caller: Get,
+    register: Callable[..., requests.Response],
+    token: Callable[..., str],
+    people: dict[str, str],
+    http: requests.Session,
 ) -> None:
     running = start_gateway(base_url)  # the default cache: 5 minutes
     try:
@@ -224,6 +239,12 @@ def test_one_register_call_for_repeated_requests(
         assert calls(register) == 2  # only the child not yet known
         as_caller(running.url, "adult-rules", path="/v1/me")
         assert calls(register) == 3  # the third child; the rest was known
+        stranger = with_check_digit("19000101990")  # unknown to the register: cached as such
+        for _ in range(2):
+            headers = {"Authorization": f"Bearer {token(stranger, people['child-12'])}"}
+            response = http.get(f"{running.url}/v1/me", headers=headers, timeout=30)
+            assert response.json()["code"] == "NOT_GUARDIAN"
+        assert calls(register) == 4
         register("POST", "faults", json={"type": "http_status", "status": 503})
         assert as_caller(running.url, "adult-rules", "child-12").status_code == 200
     finally:
@@ -242,3 +263,30 @@ def test_token_mode_trusts_act_for_but_not_past_the_13th_birthday(
         assert calls(register) == 0
     finally:
         running.stop()
+
+
+def test_a_stubbed_answer_is_read_and_an_unknown_extension_counted_as_drift(
+    uncached: str,
+    as_caller: Get,
+    register: Callable[..., requests.Response],
+    http: requests.Session,
+) -> None:
+    """A register answer knowing nobody, with an element of a later version's namespace: the
+    gateway reads it (no custody: NOT_GUARDIAN), logs and counts the drift, and goes on."""
+    answer = (
+        f'<r:LookupResidentForFullProfileResponse xmlns:r="{RESPONDER_NS}">'
+        '<x:Distriktskod xmlns:x="urn:riv:population:residentmaster:1.2">123456</x:Distriktskod>'
+        "</r:LookupResidentForFullProfileResponse>"
+    )
+    stub = {"operation": OPERATION, "status": 200, "body": envelope(answer.encode()).decode()}
+    assert register("POST", "stubs", json={**stub, "times": 1}).status_code == 201
+
+    def drift() -> float:
+        text = http.get(f"{uncached}/metrics", timeout=10).text
+        labels = {"upstream": "population", "operation": OPERATION}
+        return metric(text, "etjanst_upstream_drift_total", **labels)
+
+    before = drift()
+    refused(as_caller(uncached, "adult-rules", "child-12"), "NOT_GUARDIAN")
+    assert drift() == before + 1
+    assert register("GET", "stubs").json() == {"stubs": []}
