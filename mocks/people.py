@@ -36,6 +36,11 @@ def identity(birth: date, serial: int, coordination: bool = False) -> str:
     return first + luhn.calc_check_digit(first[2:])
 
 
+def birth_date(number: str) -> date:
+    """The birth date in an identity number (a samordningsnummer's day is + 60)."""
+    return date(int(number[:4]), int(number[4:6]), int(number[6:8]) % 60)
+
+
 def years_before(today: date, years: int) -> date:
     try:
         return today.replace(year=today.year - years)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from mocks.people import Person, people
+from mocks.people import Person, birth_date, people
 
 CUSTODY_OF_ADULT_RULES = ("child-12", "child-turns-13-today", "child-protected")
 
@@ -33,11 +33,6 @@ def _resident(person: Person, today: date) -> dict[str, Any]:
     return resident
 
 
-def _birth(person: Person) -> str:
-    day = int(person.number[6:8]) % 60  # a samordningsnummer's day is + 60
-    return f"{person.number[:4]}-{person.number[4:6]}-{day:02d}"
-
-
 def default_dataset(today: date) -> dict[str, Any]:
     everyone = people(today)
     guardian = everyone["adult-rules"]
@@ -45,7 +40,7 @@ def default_dataset(today: date) -> dict[str, Any]:
         {
             "guardian": guardian.number,
             "child": everyone[label].number,
-            "fromDate": _birth(everyone[label]),
+            "fromDate": birth_date(everyone[label].number).isoformat(),
         }
         for label in CUSTODY_OF_ADULT_RULES
     ]
@@ -54,7 +49,7 @@ def default_dataset(today: date) -> dict[str, Any]:
         {
             "guardian": guardian.number,
             "child": ended.number,
-            "fromDate": _birth(ended),
+            "fromDate": birth_date(ended.number).isoformat(),
             "toDate": (today - timedelta(days=1)).isoformat(),
         }
     )

@@ -11,6 +11,7 @@ from lxml import etree
 
 from contracts.population import CORE_NS, EXT_NS, RESPONDER_NS
 from mocks.kit.soap import Call
+from mocks.people import birth_date
 from mocks.population.models import PopulationDataset, Resident
 
 R = f"{{{RESPONDER_NS}}}"
@@ -52,8 +53,7 @@ def _resident(parent: etree._Element, resident: Resident, dataset: PopulationDat
         return
     if resident.sex:
         _sub(record, f"{C}Kon", resident.sex)
-    day = int(resident.id[6:8]) % 60  # a samordningsnummer's day is + 60
-    _sub(record, f"{C}Fodelsetid", f"{resident.id[:6]}{day:02d}")
+    _sub(record, f"{C}Fodelsetid", _day(birth_date(resident.id)))
     if resident.deceasedOn:
         deregistered = _sub(record, f"{C}Avregistrering")
         _sub(deregistered, f"{C}AvregistreringsorsakKod", "AV")

@@ -140,6 +140,8 @@ def test_one_resident_per_known_person_in_the_order_asked(
     assert list(found) == [people["deceased"], people["child-12"]]
     deceased = found[people["deceased"]]
     assert deceased.findtext(f"{C}Personpost/{C}Avregistrering/{C}AvregistreringsorsakKod") == "AV"
+    coordination = residents(lookup(people["samordningsnummer"]))[people["samordningsnummer"]]
+    assert coordination.findtext(f"{C}Personpost/{C}Fodelsetid") == "19900312"  # day - 60
 
 
 @pytest.mark.parametrize(
