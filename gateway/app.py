@@ -14,6 +14,7 @@ from gateway.api import (
     cases,
     catalogue,
     high_cost_outpatient,
+    me,
     operations,
     ordinations,
     staff,
@@ -47,6 +48,7 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(catalogue.blueprint)
     app.register_blueprint(cases.blueprint)
     app.register_blueprint(staff.blueprint)
+    app.register_blueprint(me.blueprint)
     _correlation(app)
     _errors(app)
     return app

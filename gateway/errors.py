@@ -33,6 +33,14 @@ class ProxyForbidden(ApiError):
     status, code, title = 403, "PROXY_NOT_ALLOWED", "Not allowed as proxy"
 
 
+class NotGuardian(ApiError):
+    status, code, title = 403, "NOT_GUARDIAN", "Not the child's guardian"
+
+
+class ProtectedIdentity(ApiError):
+    status, code, title = 403, "PROTECTED_IDENTITY", "The child's identity is protected"
+
+
 class UnitNotFound(ApiError):
     status, code, title = 404, "UNIT_NOT_FOUND", "Unknown unit"
 

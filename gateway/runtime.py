@@ -15,12 +15,14 @@ from gateway.auth import TokenVerifier
 from gateway.domain.outpatient_fees import FreeAges
 from gateway.domain.units import Unit
 from gateway.services.casework import Casework
+from gateway.services.guardianship import Guardianship
 from gateway.services.high_cost_outpatient import HighCostOutpatient
 from gateway.services.renew_prescription import RenewPrescription
 from gateway.settings import Settings
 from gateway.upstreams.cosmic import CosmicClient
 from gateway.upstreams.frikort import FrikortClient
 from gateway.upstreams.http import UpstreamClient, UpstreamContext, UpstreamMetrics
+from gateway.upstreams.population import PopulationClient
 
 _KEY = "etjanst"
 C = TypeVar("C")
@@ -38,6 +40,7 @@ class Runtime:
     renew_prescription: RenewPrescription
     high_cost_outpatient: HighCostOutpatient
     casework: Casework  # the catalogue, cases and idempotency keys in the gateway's database
+    guardianship: Guardianship  # who may act for whom (act_for), GET /v1/me
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -75,6 +78,12 @@ class Runtime:
                 settings.today_date,
             ),
             casework=Casework.build(settings, renew_prescription),
+            guardianship=Guardianship(
+                _typed(upstreams["population"], PopulationClient),
+                settings.auth.guardianship,
+                settings.auth.guardianship_cache_s,
+                settings.today_date,
+            ),
         )
 
     def install(self, app: Flask) -> None:

@@ -10,7 +10,7 @@ import os
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -75,6 +75,14 @@ class AuthSettings(Section):
     issuer: str | None = None
     leeway_s: int = Field(
         30, ge=0, le=300, description="Seconds a token is still accepted after its exp (clock skew)"
+    )
+    guardianship: Literal["register", "token"] = Field(
+        "register",
+        description="register: a proxy (act_for) must be the child's guardian in the population "
+        "register; token: the identity provider has verified the relation, act_for is trusted",
+    )
+    guardianship_cache_s: int = Field(
+        300, ge=0, le=3600, description="Seconds a register answer is reused (0: never)"
     )
 
 

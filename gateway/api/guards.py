@@ -1,6 +1,8 @@
 """What every citizen endpoint checks before its own work, in this order: the bearer token
-(401), the unit id (400), the unit in the registry (404) and the e-service offered there (404).
-A view decorated with `citizen_service(...)` receives the caller and the unit."""
+(401), the unit id (400), the unit in the registry (404), the e-service offered there (404) and,
+for a guardian acting as proxy (`act_for`), that they may act for the child (403; the population
+register's failure: 502/503/504). A view decorated with `citizen_service(...)` receives the
+caller and the unit."""
 
 from __future__ import annotations
 
@@ -56,6 +58,7 @@ def citizen_service(service: EService | None) -> Callable[[View], View]:
             found = registered_unit(unit)
             if service is not None and service not in found.services:
                 raise ServiceNotOffered(f"{found.name} does not offer {service.value}")
+            runtime().guardianship.check(caller)
             return view(caller, found, **rest)
 
         return guarded

@@ -10,7 +10,8 @@ from datetime import date, datetime, time, timedelta
 from itertools import cycle
 from typing import Any
 
-from stdnum import luhn
+from mocks import people
+from mocks.people import years_before
 
 TENHULT = "SE2321000057-5VTN"
 EKSJO = "SE2321000057-5RB2"
@@ -134,19 +135,6 @@ CATALOGUE: list[tuple[str, str, str, str, str, float, str, str]] = [
 DRUGS = {entry[0]: entry for entry in CATALOGUE}
 
 
-def identity(birth: date, serial: int, coordination: bool = False) -> str:
-    day = birth.day + (60 if coordination else 0)
-    first = f"{birth:%Y%m}{day:02d}{serial:03d}"
-    return first + luhn.calc_check_digit(first[2:])
-
-
-def years_before(today: date, years: int) -> date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return date(today.year - years, 2, 28)
-
-
 class _Builder:
     def __init__(self, today: date, label: str) -> None:
         self.today, self.label, self.records, self.n = today, label, [], 0
@@ -244,7 +232,7 @@ def _adult_rules(today: date) -> dict[str, Any]:
         endOfTreatment=(old + timedelta(days=365)).isoformat(),
         prescriptionStatus="Inactive",
     )
-    return b.patient(identity(date(1968, 4, 15), 238))
+    return b.patient(people.number("adult-rules", today))
 
 
 def _linked_units(today: date) -> dict[str, Any]:
@@ -252,7 +240,7 @@ def _linked_units(today: date) -> dict[str, Any]:
     b.add("Seloken ZOC", b.at(40), unit=HEART_CLINIC)
     b.add("NovoRapid FlexPen", b.at(25), unit=DIABETES_CLINIC)
     b.add("Alvedon", b.at(5), unit=TENHULT)
-    return b.patient(identity(date(1975, 9, 2), 164))
+    return b.patient(people.number("linked-units", today))
 
 
 def _single(today: date, label: str, number: str, drug: str = "Alvedon") -> dict[str, Any]:
@@ -278,21 +266,22 @@ def _many_records(today: date, count: int = 2000) -> dict[str, Any]:
             chain=chain,
             typeOfPrescription="U" if i % 10 == 0 else "I",
         )
-    return b.patient(identity(date(1952, 11, 3), 457))
+    return b.patient(people.number("many-records", today))
 
 
 def default_dataset(today: date) -> dict[str, Any]:
-    turns_16_today = years_before(today, 16)
-    child_13 = years_before(today, 13)
+    def single(label: str) -> dict[str, Any]:
+        return _single(today, label, people.number(label, today))
+
     patients = [
         _adult_rules(today),
         _linked_units(today),
-        _single(today, "samordningsnummer", identity(date(1990, 3, 12), 273, coordination=True)),
-        _single(today, "turns-16-today", identity(turns_16_today, 126)),
-        _single(today, "turns-16-tomorrow", identity(turns_16_today + timedelta(days=1), 142)),
-        _single(today, "child-12", identity(years_before(today, 12) - timedelta(days=100), 185)),
-        _single(today, "child-turns-13-today", identity(child_13, 193)),
-        {"id": identity(date(1983, 6, 21), 316), "label": "no-records", "records": []},
+        single("samordningsnummer"),
+        single("turns-16-today"),
+        single("turns-16-tomorrow"),
+        single("child-12"),
+        single("child-turns-13-today"),
+        {"id": people.number("no-records", today), "label": "no-records", "records": []},
         _many_records(today),
     ]
     return {"sourceSystemHSAId": SOURCE_SYSTEM, "patients": patients}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from mocks.cosmic.data import identity, years_before
+from mocks.people import identity, years_before
 
 # The outpatient high-cost ceiling (högkostnadsskydd, HSL 2017:30 17 kap.) by the date it took
 # effect. Later figures follow 2.5 % of the price base amount rounded down to 50 kr, the

@@ -1,0 +1,1 @@
+"""Contract suite for the population register's LookupResidentForFullProfile 1.1 (RIVTABP21)."""

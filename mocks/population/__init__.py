@@ -1,0 +1,1 @@
+"""The population register: LookupResidentForFullProfile (population:residentmaster 1.1)."""
