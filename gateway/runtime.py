@@ -13,8 +13,12 @@ from contracts.registry import UPSTREAMS
 from contracts.upstream import resolve
 from gateway.auth import TokenVerifier
 from gateway.domain.units import Unit
+from gateway.services.high_cost_pharmaceuticals import HighCostPharmaceuticals
+from gateway.services.prescriptions import Prescriptions
 from gateway.services.renew_prescription import RenewPrescription
 from gateway.settings import Settings
+from gateway.upstreams.ehm_hkdb import HkdbClient
+from gateway.upstreams.ehm_nll import NllClient
 from gateway.upstreams.http import UpstreamClient, UpstreamContext, UpstreamMetrics
 
 _KEY = "etjanst"
@@ -31,6 +35,8 @@ class Runtime:
     groups: dict[str, frozenset[str]]  # each linked unit's group
     upstreams: dict[str, UpstreamClient]  # one client per registered upstream, by name
     renew_prescription: RenewPrescription
+    prescriptions: Prescriptions
+    high_cost_pharmaceuticals: HighCostPharmaceuticals
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -55,6 +61,12 @@ class Runtime:
             groups=groups,
             upstreams=upstreams,
             renew_prescription=RenewPrescription(groups, upstreams["cosmic"], settings.today_date),
+            prescriptions=Prescriptions(
+                _typed(upstreams["ehm_nll"], NllClient), settings.today_date
+            ),
+            high_cost_pharmaceuticals=HighCostPharmaceuticals(
+                _typed(upstreams["ehm_hkdb"], HkdbClient)
+            ),
         )
 
     def install(self, app: Flask) -> None:

@@ -10,9 +10,10 @@ from typing import Any
 
 from flask import request
 
-from gateway.domain.age import Caller
+from gateway.domain.age import Caller, proxy_allowed
+from gateway.domain.identity import Identity
 from gateway.domain.units import EService, MalformedUnitId, Unit, normalise_unit_id
-from gateway.errors import InvalidUnit, ServiceNotOffered, UnitNotFound
+from gateway.errors import InvalidUnit, ProxyForbidden, ServiceNotOffered, UnitNotFound
 from gateway.runtime import runtime
 
 View = Callable[..., Any]
@@ -20,6 +21,15 @@ View = Callable[..., Any]
 
 def authenticated_caller() -> Caller:
     return runtime().tokens.caller(request.headers.get("Authorization"))
+
+
+def patient_in_reach(caller: Caller) -> Identity:
+    """Whose data the caller reads: their own, or as a guardian a child under 13; a child of
+    13 or more is 403 PROXY_NOT_ALLOWED (the shared age rule)."""
+    child = caller.acting_for
+    if child is not None and not proxy_allowed(child, runtime().settings.today_date()):
+        raise ProxyForbidden("a guardian may act as proxy only for a child under 13")
+    return caller.patient
 
 
 def registered_unit(unit: str) -> Unit:

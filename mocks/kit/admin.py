@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from mocks.kit import rules
 from mocks.kit.admin_openapi import admin_openapi
-from mocks.kit.mock import Mock
+from mocks.kit.mock import AdminRefused, AdminRoute, Mock
 
 
 def problem(status: int, code: str, detail: str) -> Response:
@@ -92,7 +92,15 @@ def admin_blueprint(mock: Mock) -> Blueprint:
             endpoints={op: f"{root}/{path}" for op, path in mock_paths(mock).items()},
             admin={
                 route: f"{root}/_admin/{route}"
-                for route in ("patients", "dataset", "stubs", "faults", "journal", "openapi.json")
+                for route in (
+                    "patients",
+                    "dataset",
+                    "stubs",
+                    "faults",
+                    "journal",
+                    "openapi.json",
+                    *sorted({extra.path for extra in mock.admin_routes()}),
+                )
             },
         )
 
@@ -182,4 +190,33 @@ def admin_blueprint(mock: Mock) -> Blueprint:
     def openapi() -> Response:
         return jsonify(openapi_document())
 
+    for route in mock.admin_routes():
+        admin.add_url_rule(
+            f"/{route.path}",
+            f"extra_{route.method.lower()}_{route.path}",
+            _extra_view(route),
+            methods=[route.method],
+        )
     return admin
+
+
+def _extra_view(route: AdminRoute) -> Callable[[], Response]:
+    def view() -> Response:
+        body = None
+        if route.body is not None:
+            document, error = _json_body()
+            if error:
+                return error
+            try:
+                body = _strict(route.body.model_validate_json, document)
+            except ValidationError as exc:
+                return _invalid(exc)
+        try:
+            status, answer = route.handler(body)
+        except AdminRefused as exc:
+            return problem(400, exc.code, str(exc))
+        response = jsonify(answer)
+        response.status_code = status
+        return response
+
+    return view

@@ -18,6 +18,7 @@ import struct
 import time
 import traceback
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
@@ -51,6 +52,28 @@ class Incoming:
     patient: str | None  # for `match.patient` of stubs and faults
     logical_address: str | None  # for `match.logicalAddress` (RIV-TA), None elsewhere
     message: Any  # the protocol's own view of the request
+
+
+@dataclass(frozen=True)
+class AdminRoute:
+    """A route a mock adds to its admin API (`/mocks/<name>/_admin/<path>`), for state only it
+    has (e.g. purchases a test team registers). The kit validates `body` strictly as JSON,
+    answers 400 problems, and publishes both models in the admin OpenAPI."""
+
+    path: str
+    method: str  # GET or POST
+    summary: str
+    handler: Callable[[Any], tuple[int, Any]]  # the validated body (None for GET) -> answer
+    response: type[BaseModel]
+    body: type[BaseModel] | None = None
+
+
+class AdminRefused(Exception):
+    """An admin route's refusal of a valid document (400, with a stable `code`)."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -93,6 +116,10 @@ class Mock(ABC):
     def seed(self, tx: Entities, document: Any) -> None:  # noqa: B027 - an optional hook
         """Fill the mock's entities from a dataset document (valid, as JSON), inside the
         transaction that stores it: the mutable state requests then change. None by default."""
+
+    def admin_routes(self) -> tuple[AdminRoute, ...]:
+        """Admin routes of this mock's own, besides the kit's; none by default."""
+        return ()
 
     def backend(self) -> Any:
         """What handlers work on (`Call.backend`): the parsed dataset, unless the mock keeps

@@ -1,0 +1,54 @@
+"""The pharmaceutical high-cost account as the citizen sees it: the upstream's figures as they
+are, the period's dates, and the ladder of the period's start date (dated data in
+contracts/ehm/ladders.json)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from contracts.ehm.ladders import Ladder, NoLadder, ladder_for, period_end
+
+
+@dataclass(frozen=True)
+class Amounts:
+    gross: Decimal
+    net: Decimal
+
+
+@dataclass(frozen=True)
+class AccountPeriod:
+    start: date | None
+    paid: Amounts
+
+    @property
+    def end(self) -> date | None:
+        return period_end(self.start) if self.start else None
+
+
+@dataclass(frozen=True)
+class HighCostAccount:
+    """HamtaHkdbKonto's answer in the domain's words."""
+
+    enrolled: bool
+    discount_percent: int | None
+    current: AccountPeriod | None
+    previous: AccountPeriod | None
+    left_until_free_card: Amounts | None
+
+
+def period_ladder(period: AccountPeriod | None) -> Ladder | None:
+    """The ladder a period follows; None without a period (or one older than every ladder)."""
+    if period is None or period.start is None:
+        return None
+    try:
+        return ladder_for(period.start)
+    except NoLadder:
+        return None
+
+
+def has_free_card(account: HighCostAccount) -> bool:
+    """Nothing left to pay in the current period."""
+    left = account.left_until_free_card
+    return account.current is not None and left is not None and left.net <= 0
