@@ -1,10 +1,10 @@
-"""The high-cost ladders as dated data (`ladders.json`): which steps a period follows, and what
+"""The high-cost ladders as dated data (`ladders.toml`): which steps a period follows, and what
 the patient pays along them. The HKDB mock computes accounts with them and the gateway shows
 them; both read this one file, so neither holds a copy of the figures."""
 
 from __future__ import annotations
 
-import json
+import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -12,7 +12,7 @@ from functools import cache
 
 from contracts.ehm import EHM_DIR
 
-LADDERS = EHM_DIR / "ladders.json"
+LADDERS = EHM_DIR / "ladders.toml"
 ORE = Decimal("0.01")
 
 
@@ -36,8 +36,10 @@ class Ladder:
         return self.steps[-1].from_gross
 
     def net(self, gross: Decimal) -> Decimal:
-        """What the patient has paid in all when the period's gross cost is `gross` (never more
-        than the ceiling: the published limits are rounded)."""
+        """What the patient has paid in all when the period's gross cost is `gross`: the
+        ceiling from the free card on, and never more (the published limits are rounded)."""
+        if gross >= self.free_card_at:
+            return self.ceiling.quantize(ORE)
         paid = Decimal(0)
         for step in self.steps:
             if gross <= step.from_gross:
@@ -60,22 +62,23 @@ class NoLadder(LookupError):
 
 @cache
 def ladders() -> tuple[Ladder, ...]:
-    document = json.loads(LADDERS.read_text(encoding="utf-8"))
+    with LADDERS.open("rb") as stream:
+        document = tomllib.load(stream)
     return tuple(
         Ladder(
-            periods_from=date.fromisoformat(entry["periodsFrom"]),
+            periods_from=entry["periods_from"],
             ceiling=Decimal(str(entry["ceiling"])),
             steps=tuple(
                 Step(
-                    Decimal(str(s["fromGross"])),
-                    None if s["toGross"] is None else Decimal(str(s["toGross"])),
-                    int(s["patientPaysPercent"]),
+                    Decimal(str(s["from_gross"])),
+                    Decimal(str(s["to_gross"])) if "to_gross" in s else None,
+                    int(s["patient_pays_percent"]),
                 )
                 for s in entry["steps"]
             ),
             source=entry["source"],
         )
-        for entry in sorted(document["ladders"], key=lambda e: e["periodsFrom"])
+        for entry in sorted(document["ladders"], key=lambda e: e["periods_from"])
     )
 
 

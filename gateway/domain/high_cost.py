@@ -1,6 +1,6 @@
 """The pharmaceutical high-cost account as the citizen sees it: the upstream's figures as they
 are, the period's dates, and the ladder of the period's start date (dated data in
-contracts/ehm/ladders.json)."""
+contracts/ehm/ladders.toml)."""
 
 from __future__ import annotations
 
