@@ -25,4 +25,5 @@ UPSTREAM = Upstream(
     client="gateway.upstreams.ehm_hkdb:HkdbClient",
     mock="mocks.ehm.hkdb:HkdbMock",
     logical_address="2021006545",  # E-hälsomyndigheten's organisation number
+    suite="ehm_hkdb",
 )

@@ -25,4 +25,5 @@ UPSTREAM = Upstream(
     interactions=(Interaction(SEARCH, "MedicationRequest"),),
     client="gateway.upstreams.ehm_nll:NllClient",
     mock="mocks.ehm.nll:NllMock",
+    suite="ehm_nll",
 )
