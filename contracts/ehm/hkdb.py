@@ -1,4 +1,5 @@
-"""The high-cost database (HKDB): se.apotekensservice:pris HamtaHkdbKonto v1, RIVTABP20 (the
+"""The high-cost database (HKDB): se.apotekensservice:pris HamtaHkdbKonto v1 (the account) and
+HamtaHkdbTransaktionerWebb v1 (its latest transactions), RIVTABP20 (the
 routing header is `wsa:To`, not the BP21 LogicalAddress; faults carry ApplicationException or
 SystemException details)."""
 
@@ -17,11 +18,25 @@ BINDING = f"{{{INTERACTION_NS}}}HamtaHkdbKontoResponderBinding"
 OPERATION = "HamtaHkdbKonto"
 SOAP_ACTION = f"{RESPONDER_NS}:{OPERATION}"
 
+TRANSACTIONS = "HamtaHkdbTransaktionerWebb"
+TRANSACTIONS_WSDL = EHM_DIR / "HamtaHkdbTransaktionerWebbInteraction_1.0_rivtabp20.wsdl"
+TRANSACTIONS_XSD = EHM_DIR / "HamtaHkdbTransaktionerWebbResponder_1.0.xsd"
+TRANSACTIONS_NS = "urn:riv:se.apotekensservice:pris:HamtaHkdbTransaktionerWebbResponder:1"
+TRANSACTIONS_BINDING = (
+    "{urn:riv:inera:se.apotekensservice:pris:HamtaHkdbTransaktionerWebb:1:rivtabp20}"
+    "HamtaHkdbTransaktionerWebbResponderBinding"
+)
+TRANSACTIONS_SOAP_ACTION = f"{TRANSACTIONS_NS}:{TRANSACTIONS}"
+
 UPSTREAM = Upstream(
     name="ehm_hkdb",
-    title="E-hälsomyndigheten high-cost database: se.apotekensservice:pris HamtaHkdbKonto v1",
+    title="E-hälsomyndigheten high-cost database: se.apotekensservice:pris HamtaHkdbKonto v1 "
+    "and HamtaHkdbTransaktionerWebb v1",
     protocol="soap",
-    interactions=(Interaction(OPERATION, interaction_path(OPERATION, 1, "rivtabp20")),),
+    interactions=(
+        Interaction(OPERATION, interaction_path(OPERATION, 1, "rivtabp20")),
+        Interaction(TRANSACTIONS, interaction_path(TRANSACTIONS, 1, "rivtabp20")),
+    ),
     client="gateway.upstreams.ehm_hkdb:HkdbClient",
     mock="mocks.ehm.hkdb:HkdbMock",
     logical_address="2021006545",  # E-hälsomyndigheten's organisation number

@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask import Blueprint, Response, jsonify
 
 from gateway.api.guards import authenticated_caller, patient_in_reach
-from gateway.domain.high_cost import AccountPeriod, Amounts, has_free_card, period_ladder
+from gateway.domain.high_cost import AccountPeriod, Amounts, period_ladder
 from gateway.runtime import runtime
 
 blueprint = Blueprint("high_cost", __name__)
@@ -16,7 +16,8 @@ blueprint = Blueprint("high_cost", __name__)
 @blueprint.get("/v1/high-cost/pharmaceuticals")
 def pharmaceuticals() -> Response:
     patient = patient_in_reach(authenticated_caller())
-    account = runtime().high_cost_pharmaceuticals.account(patient)
+    view = runtime().high_cost_pharmaceuticals.account(patient)
+    account = view.account
     current, ladder = account.current, period_ladder(account.current)
     zero = Amounts(Decimal(0), Decimal(0))
     return jsonify(
@@ -26,8 +27,11 @@ def pharmaceuticals() -> Response:
         discountPercent=account.discount_percent,
         leftUntilFreeCard=_amounts(account.left_until_free_card or zero),
         freeCard=(
-            {"from": None, "to": current.end.isoformat()}
-            if current and current.end and has_free_card(account)
+            {
+                "from": view.free_card_from.isoformat() if view.free_card_from else None,
+                "to": current.end.isoformat(),
+            }
+            if current and current.end and view.free_card
             else None
         ),
         ladder=[

@@ -52,3 +52,28 @@ def has_free_card(account: HighCostAccount) -> bool:
     """Nothing left to pay in the current period."""
     left = account.left_until_free_card
     return account.current is not None and left is not None and left.net <= 0
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """A purchase on the account (HamtaHkdbTransaktionerWebb): when, in which period, and what
+    the patient had paid in that period before and after it."""
+
+    on: date
+    period_start: date | None
+    net_before: Decimal
+    net_after: Decimal
+
+
+def free_card_from(transactions: list[Transaction], account: HighCostAccount) -> date | None:
+    """The day the current period reached its ladder's ceiling: the transaction that crossed
+    it. None when it is not among the given ones (the upstream lists only the latest)."""
+    current, ladder = account.current, period_ladder(account.current)
+    if current is None or ladder is None:
+        return None
+    reached = [
+        t.on
+        for t in transactions
+        if t.period_start == current.start and t.net_before < ladder.ceiling <= t.net_after
+    ]
+    return min(reached, default=None)

@@ -9,8 +9,20 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from contracts.ehm.hkdb import BINDING, OPERATION, RESPONDER_NS, RESPONDER_XSD, UPSTREAM, WSDL
-from gateway.domain.high_cost import AccountPeriod, Amounts, HighCostAccount
+from contracts.ehm.hkdb import (
+    BINDING,
+    OPERATION,
+    RESPONDER_NS,
+    RESPONDER_XSD,
+    TRANSACTIONS,
+    TRANSACTIONS_BINDING,
+    TRANSACTIONS_NS,
+    TRANSACTIONS_WSDL,
+    TRANSACTIONS_XSD,
+    UPSTREAM,
+    WSDL,
+)
+from gateway.domain.high_cost import AccountPeriod, Amounts, HighCostAccount, Transaction
 from gateway.domain.identity import Identity
 from gateway.errors import UpstreamError, UpstreamInvalidResponse, UpstreamUnavailable
 from gateway.upstreams.http import UpstreamContext
@@ -20,22 +32,33 @@ from gateway.upstreams.soap import RivSoapClient, SoapContract
 
 R = f"{{{RESPONDER_NS}}}"
 PRIS = Elements(RESPONDER_NS)
+T = f"{{{TRANSACTIONS_NS}}}"
+WEBB = Elements(TRANSACTIONS_NS)
 CONTRACT = SoapContract(WSDL, BINDING, RESPONDER_XSD, frozenset({RESPONDER_NS}))
+TRANSACTIONS_CONTRACT = SoapContract(
+    TRANSACTIONS_WSDL, TRANSACTIONS_BINDING, TRANSACTIONS_XSD, frozenset({TRANSACTIONS_NS})
+)
 CLIENT_SYSTEM = "etjanst-gateway"
 
 
 class HkdbClient(RivSoapClient):
     def __init__(self, settings: UpstreamSettings, context: UpstreamContext) -> None:
-        super().__init__(UPSTREAM, settings, context, {OPERATION: CONTRACT})
-        self.consumer = context.consumer_hsa_id
+        contracts = {OPERATION: CONTRACT, TRANSACTIONS: TRANSACTIONS_CONTRACT}
+        super().__init__(UPSTREAM, settings, context, contracts)
+        self.client_information = {"anvandare": context.consumer_hsa_id, "system": CLIENT_SYSTEM}
 
     def account(self, patient: Identity) -> HighCostAccount:
         reply = self.call(
-            OPERATION,
-            klientinformation={"anvandare": self.consumer, "system": CLIENT_SYSTEM},
-            persNr=patient.number,
+            OPERATION, klientinformation=self.client_information, persNr=patient.number
         )
         return parse_account(reply.payload)
+
+    def transactions(self, patient: Identity) -> list[Transaction]:
+        """The account's latest transactions (the producer chooses how many: five)."""
+        reply = self.call(
+            TRANSACTIONS, klientinformation=self.client_information, persNr=patient.number
+        )
+        return parse_transactions(reply.payload)
 
     def fault_error(self, text: str, detail: etree._Element | None) -> UpstreamError:
         if detail is not None and detail.find(f"{R}SystemException") is not None:
@@ -90,3 +113,20 @@ def parse_account(payload: etree._Element) -> HighCostAccount:
         previous=_period(PRIS.child(values, "foregPeriod")),
         left_until_free_card=_amounts(PRIS.child(values, "kvarTillFrikort")),
     )
+
+
+def parse_transactions(payload: etree._Element) -> list[Transaction]:
+    """A transaction without a usable time or balance is skipped (the rest still count)."""
+    if payload.tag != f"{T}HamtaHkdbTransaktionerWebbResponse":
+        raise UpstreamInvalidResponse(UPSTREAM.name, f"unexpected answer element {payload.tag}")
+    found = []
+    for element in payload.iterfind(f"{T}transaktionsLista"):
+        values = WEBB.children(element)
+        period = WEBB.children(WEBB.child(values, "transPeriod"))
+        net = _decimal(WEBB.text(WEBB.children(WEBB.child(period, "balans")), "netto"))
+        before = _decimal(WEBB.text(values, "inEgenavgift"))  # öre
+        on = _start(WEBB.text(values, "transTid"))
+        if on is not None and net is not None and before is not None:
+            start = _start(WEBB.text(period, "start"))
+            found.append(Transaction(on, start, before / 100, net))
+    return found

@@ -1,6 +1,7 @@
-"""The high-cost database mock: HamtaHkdbKonto v1 over the kit's SOAP adapter (RIVTABP20:
-`wsa:To` routing header), its faults as ApplicationException / SystemException details, and
-the admin route test teams register purchases with (`POST /mocks/ehm_hkdb/_admin/purchases`)."""
+"""The high-cost database mock: HamtaHkdbKonto v1 and HamtaHkdbTransaktionerWebb v1 over the
+kit's SOAP adapter (RIVTABP20: `wsa:To` routing header), its faults as ApplicationException /
+SystemException details, and the admin route test teams register purchases with
+(`POST /mocks/ehm_hkdb/_admin/purchases`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ from contracts.ehm.hkdb import (
     RESPONDER_NS,
     RESPONDER_XSD,
     SOAP_ACTION,
+    TRANSACTIONS,
+    TRANSACTIONS_NS,
+    TRANSACTIONS_SOAP_ACTION,
+    TRANSACTIONS_WSDL,
+    TRANSACTIONS_XSD,
     UPSTREAM,
     WSA_TO,
     WSDL,
@@ -22,6 +28,7 @@ from contracts.ehm.hkdb import (
 from mocks.ehm.hkdb_data import default_dataset
 from mocks.ehm.hkdb_models import (
     Account,
+    Entry,
     HkdbBackend,
     HkdbDataset,
     Period,
@@ -48,7 +55,7 @@ class ApotekFault(rules.Rule):
 
 
 def _patient(payload: etree._Element) -> str | None:
-    return payload.findtext(f"{R}persNr")
+    return payload.findtext(f"{R}persNr") or payload.findtext(f"{{{TRANSACTIONS_NS}}}persNr")
 
 
 def _amounts(parent: etree._Element, name: str, gross: Decimal, net: Decimal) -> None:
@@ -83,6 +90,51 @@ def account_element(account: Account) -> etree._Element:
     return answer
 
 
+T = f"{{{TRANSACTIONS_NS}}}"
+
+
+def _moment(day: date) -> str:
+    return datetime.combine(day, time()).isoformat()
+
+
+def transactions_element(patient: str, entries: list[Entry], period_end: date) -> etree._Element:
+    answer = etree.Element(T + "HamtaHkdbTransaktionerWebbResponse", nsmap={None: TRANSACTIONS_NS})
+    etree.SubElement(answer, T + "periodSlut").text = _moment(period_end)
+    for number, entry in enumerate(entries):
+        item = etree.SubElement(answer, T + "transaktionsLista")
+        transaction_id = f"{entry.purchase.date:%Y%m%d}-{number + 1:04d}"
+        for name, value in (
+            ("anvandare", "apotek"),
+            ("apoteksNamn", "Apoteket Hjärtat Tenhult"),
+            ("expeditionsId", f"EXP-{transaction_id}"),
+            ("flags", "0"),
+            ("inBrutto", str(int(entry.before.gross * 100))),  # öre
+            ("inEgenavgift", str(int(entry.before.net * 100))),
+            ("persNr", patient),
+            ("sign", "+"),
+            ("transId", transaction_id),
+        ):
+            etree.SubElement(item, T + name).text = value
+        period = etree.SubElement(item, T + "transPeriod")
+        balans = etree.SubElement(period, T + "balans")
+        etree.SubElement(balans, T + "brutto").text = f"{entry.after.gross:.2f}"
+        etree.SubElement(balans, T + "netto").text = f"{entry.after.net:.2f}"
+        etree.SubElement(period, T + "start").text = _moment(entry.after.start)
+        etree.SubElement(item, T + "transTid").text = _moment(entry.purchase.date)
+        etree.SubElement(item, T + "transaktionBehandlades").text = _moment(entry.purchase.date)
+    return answer
+
+
+def hamta_hkdb_transaktioner_webb(call: Call) -> bytes:
+    """The latest five purchases, newest first; `periodSlut` is the end of the latest one's
+    period (today when there are none)."""
+    backend: HkdbBackend = call.backend
+    patient = call.request.payload.findtext(f"{T}persNr") or ""
+    entries = backend.transactions(patient, call.today)
+    end = entries[0].after.end if entries else call.today
+    return etree.tostring(call.validated(transactions_element(patient, entries, end)))
+
+
 def hamta_hkdb_konto(call: Call) -> bytes:
     backend: HkdbBackend = call.backend
     account = backend.account(call.request.payload.findtext(f"{R}persNr") or "", call.today)
@@ -102,6 +154,15 @@ class HkdbMock(SoapMock):
             wsdl=WSDL,
             schema=RESPONDER_XSD,
             handler=hamta_hkdb_konto,
+            patient=_patient,
+        ),
+        SoapOperation(
+            name=TRANSACTIONS,
+            element=f"{{{TRANSACTIONS_NS}}}{TRANSACTIONS}",
+            soap_action=TRANSACTIONS_SOAP_ACTION,
+            wsdl=TRANSACTIONS_WSDL,
+            schema=TRANSACTIONS_XSD,
+            handler=hamta_hkdb_transaktioner_webb,
             patient=_patient,
         ),
     )

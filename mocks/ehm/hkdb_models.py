@@ -119,20 +119,39 @@ def _adult_on(number: str, day: date) -> bool:
     return age >= FREE_FOR_CHILDREN_UNDER
 
 
-def periods(patient: str, purchases: list[Purchase]) -> list[Period]:
-    """The patient's periods, oldest first: each runs 12 months from its first purchase."""
-    found: list[Period] = []
+@dataclass(frozen=True)
+class Entry:
+    """One purchase on the account, with its period's balance before and after it."""
+
+    purchase: Purchase
+    before: Period
+    after: Period
+
+
+def ledger(patient: str, purchases: list[Purchase]) -> list[Entry]:
+    """The purchases oldest first, each in its period: a period runs 12 months from its first
+    purchase, on the ladder of that day."""
+    entries: list[Entry] = []
+    period: Period | None = None
     for purchase in sorted(purchases, key=lambda p: p.date):
-        period = found[-1] if found else None
         if period is None or purchase.date > period.end:
             period = Period(purchase.date, Decimal(0), Decimal(0), ladder_for(purchase.date))
-            found.append(period)
         gross = period.gross + purchase.gross
         paid = Decimal(0)
         if _adult_on(patient, purchase.date):
             paid = period.ladder.net(gross) - period.ladder.net(period.gross)
-        found[-1] = Period(period.start, gross, period.net + paid, period.ladder)
-    return found
+        after = Period(period.start, gross, period.net + paid, period.ladder)
+        entries.append(Entry(purchase, period, after))
+        period = after
+    return entries
+
+
+def periods(patient: str, purchases: list[Purchase]) -> list[Period]:
+    """The patient's periods, oldest first, each with its balance after its last purchase."""
+    last: dict[date, Period] = {}
+    for entry in ledger(patient, purchases):
+        last[entry.after.start] = entry.after
+    return list(last.values())
 
 
 def seed(tx: Entities, document: Any) -> None:
@@ -165,6 +184,11 @@ class HkdbBackend:
             raise AdminRefused("FUTURE_PURCHASE", f"{purchase.date} is after today ({today})")
         with self.store.transaction(self.name) as tx:
             return add_purchase(tx, purchase)
+
+    def transactions(self, patient: str, today: date, count: int = 5) -> list[Entry]:
+        """The latest `count` purchases up to today, newest first."""
+        entries = [e for e in ledger(patient, self.purchases(patient)) if e.purchase.date <= today]
+        return entries[::-1][:count]
 
     def account(self, patient: str, today: date) -> Account:
         stored = self.store.entities(self.name).get("account", patient)

@@ -95,7 +95,7 @@ def test_exactly_at_each_step_of_the_new_model(
     assert found["paid"] == {"gross": gross, "net": net}
     assert found["discountPercent"] == discount
     assert found["leftUntilFreeCard"] == left
-    expected_card = {"from": None, "to": "2027-11-24"} if gross >= 7117 else None
+    expected_card = {"from": "2026-11-25", "to": "2027-11-24"} if gross >= 7117 else None
     assert found["freeCard"] == expected_card
 
 
@@ -126,6 +126,26 @@ def test_a_period_rolls_over_the_day_after_it_ends(ehm: Ehm) -> None:
         "period": {"start": "2025-11-25", "end": "2026-11-24"},
         "paid": {"gross": 1500.0, "net": 1500.0},
     }
+
+
+def test_the_free_card_is_dated_by_the_transaction_that_reached_the_ceiling(ehm: Ehm) -> None:
+    """From HamtaHkdbTransaktionerWebb: the purchase on day 3 reached 3 800 kr; later ones
+    and the one before do not date it."""
+    patient = adult()
+    start = TODAY - timedelta(days=10)
+    for day, gross in ((0, 5000), (3, 2500), (5, 100), (7, 100)):
+        buy(ehm, patient, start + timedelta(days=day), gross)
+    found = account(ehm, patient)
+    assert found["freeCard"] == {"from": "2026-11-18", "to": "2027-11-14"}
+    assert found["leftUntilFreeCard"] == {"gross": 0, "net": 0}
+
+
+def test_a_free_card_reached_before_the_latest_five_transactions_has_no_date(ehm: Ehm) -> None:
+    patient = adult()
+    buy(ehm, patient, TODAY - timedelta(days=20), 8000)
+    for day in range(5):
+        buy(ehm, patient, TODAY - timedelta(days=day), 10)
+    assert account(ehm, patient)["freeCard"] == {"from": None, "to": "2027-11-04"}
 
 
 def test_a_child_under_18_pays_nothing_and_a_guardian_may_look(ehm: Ehm) -> None:

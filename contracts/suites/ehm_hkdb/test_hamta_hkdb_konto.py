@@ -29,3 +29,15 @@ def test_the_previous_period_ended_before_the_current_began(
         return
     assert account.previous.end is not None and account.current.start is not None
     assert account.previous.end < account.current.start
+
+
+def test_the_latest_transactions_are_in_a_period_with_running_balances(
+    hkdb: HkdbClient, hkdb_patient: Identity
+) -> None:
+    transactions = hkdb.transactions(hkdb_patient)
+    assert transactions, "the test patient has bought something"
+    assert len(transactions) <= 5
+    for transaction in transactions:
+        assert transaction.period_start is not None
+        assert transaction.period_start <= transaction.on
+        assert 0 <= transaction.net_before <= transaction.net_after
