@@ -102,7 +102,9 @@ def test_exactly_at_each_step_of_the_new_model(
 @pytest.mark.parametrize(
     ("start", "net"),
     [
-        (date(2025, 6, 30), 1725.0),  # the 2025 ladder: 1 450 + 50 % of 550
+        (date(2024, 12, 31), 1712.5),  # the 2024 ladder: 1 425 + 50 % of 575
+        (date(2025, 1, 1), 1725.0),  # the 2025 ladder: 1 450 + 50 % of 550
+        (date(2025, 6, 30), 1725.0),
         (date(2025, 7, 1), 2000.0),  # the model of 1 July 2025: full cost up to 2 000
     ],
 )
