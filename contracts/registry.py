@@ -8,6 +8,7 @@ from importlib import import_module
 from contracts.upstream import Upstream
 
 UPSTREAMS: tuple[Upstream, ...] = tuple(
-    import_module(f"contracts.{name}").UPSTREAM for name in ("cosmic", "frikort", "population")
+    import_module(f"contracts.{name}").UPSTREAM
+    for name in ("cosmic", "ehm.nll", "ehm.hkdb", "frikort", "population")
 )
 BY_NAME: dict[str, Upstream] = {upstream.name: upstream for upstream in UPSTREAMS}

@@ -13,10 +13,12 @@ from contracts.privacy import mask_text
 from gateway.api import (
     cases,
     catalogue,
+    high_cost,
     high_cost_outpatient,
     me,
     operations,
     ordinations,
+    prescriptions,
     staff,
     units,
 )
@@ -49,6 +51,8 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(cases.blueprint)
     app.register_blueprint(staff.blueprint)
     app.register_blueprint(me.blueprint)
+    app.register_blueprint(prescriptions.blueprint)
+    app.register_blueprint(high_cost.blueprint)
     _correlation(app)
     _errors(app)
     return app

@@ -17,9 +17,13 @@ from gateway.domain.units import Unit
 from gateway.services.casework import Casework
 from gateway.services.guardianship import Guardianship
 from gateway.services.high_cost_outpatient import HighCostOutpatient
+from gateway.services.high_cost_pharmaceuticals import HighCostPharmaceuticals
+from gateway.services.prescriptions import Prescriptions
 from gateway.services.renew_prescription import RenewPrescription
 from gateway.settings import Settings
 from gateway.upstreams.cosmic import CosmicClient
+from gateway.upstreams.ehm_hkdb import HkdbClient
+from gateway.upstreams.ehm_nll import NllClient
 from gateway.upstreams.frikort import FrikortClient
 from gateway.upstreams.http import UpstreamClient, UpstreamContext, UpstreamMetrics
 from gateway.upstreams.population import PopulationClient
@@ -41,6 +45,8 @@ class Runtime:
     high_cost_outpatient: HighCostOutpatient
     casework: Casework  # the catalogue, cases and idempotency keys in the gateway's database
     guardianship: Guardianship  # who may act for whom (act_for), GET /v1/me
+    prescriptions: Prescriptions
+    high_cost_pharmaceuticals: HighCostPharmaceuticals
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -83,6 +89,12 @@ class Runtime:
                 settings.auth.guardianship,
                 settings.auth.guardianship_cache_s,
                 settings.today_date,
+            ),
+            prescriptions=Prescriptions(
+                _typed(upstreams["ehm_nll"], NllClient), settings.today_date
+            ),
+            high_cost_pharmaceuticals=HighCostPharmaceuticals(
+                _typed(upstreams["ehm_hkdb"], HkdbClient)
             ),
         )
 

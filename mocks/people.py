@@ -51,6 +51,7 @@ def years_before(today: date, years: int) -> date:
 def people(today: date) -> dict[str, Person]:
     """Everyone, by label."""
     turns_16_today = years_before(today, 16)
+    turns_20_today, turns_85_today = years_before(today, 20), years_before(today, 85)
     everyone = [
         Person("adult-rules", identity(date(1968, 4, 15), 238), "Anna Karin", "Lindqvist", 20),
         Person("linked-units", identity(date(1975, 9, 2), 164), "Maria", "Berg"),
@@ -90,6 +91,28 @@ def people(today: date) -> dict[str, Person]:
             "Lindqvist",
         ),
         Person("deceased", identity(date(1940, 2, 10), 301), "Gösta", "Palm"),
+        # outpatient fees (eFrikort)
+        Person("paying", identity(date(1971, 3, 8), 238), "Lena", "Forsberg"),
+        Person("free-card", identity(date(1958, 9, 30), 246), "Åsa", "Öberg"),
+        Person("rolled-over", identity(date(1966, 1, 14), 254), "Karl", "Nilsson"),
+        Person("turns-20-today", identity(turns_20_today, 297), "Moa", "Lund"),
+        Person(
+            "turns-20-tomorrow", identity(turns_20_today + timedelta(days=1), 305), "Alex", "Strand"
+        ),
+        Person("turns-85-today", identity(turns_85_today, 313), "Britt", "Wall"),
+        Person(
+            "turns-85-tomorrow", identity(turns_85_today + timedelta(days=1), 321), "Sven", "Björk"
+        ),
+        Person("guardian", identity(date(1984, 5, 2), 262), "Greta", "Falk"),
+        Person(
+            "sibling-9", identity(years_before(today, 9) - timedelta(days=40), 270), "Tove", "Falk"
+        ),
+        Person(
+            "sibling-15",
+            identity(years_before(today, 15) - timedelta(days=10), 289),
+            "Axel",
+            "Falk",
+        ),
     ]
     return {person.label: person for person in everyone}
 

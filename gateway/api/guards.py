@@ -12,28 +12,24 @@ from typing import Any
 
 from flask import request
 
-from gateway.domain.age import PROXY_MAX_CHILD_AGE, Caller, age_on
-from gateway.domain.identity import Identity
+from gateway.domain.age import Caller
 from gateway.domain.units import EService, MalformedUnitId, Unit, normalise_unit_id
-from gateway.errors import InvalidUnit, ProxyForbidden, ServiceNotOffered, UnitNotFound
+from gateway.errors import InvalidUnit, ServiceNotOffered, UnitNotFound
 from gateway.runtime import runtime
 
 View = Callable[..., Any]
 
 
-def authenticated_caller() -> Caller:
+def _token_caller() -> Caller:
     return runtime().tokens.caller(request.headers.get("Authorization"))
 
 
-def patient_of(caller: Caller) -> Identity:
-    """Whose data the request is about: the caller's own, or the child's a guardian acts for,
-    who must be under 13 (403 otherwise)."""
-    child = caller.acting_for
-    if child is not None and age_on(child.birth_date, runtime().settings.today_date()) > (
-        PROXY_MAX_CHILD_AGE
-    ):
-        raise ProxyForbidden("a guardian may act as proxy only for a child under 13")
-    return caller.patient
+def authenticated_caller() -> Caller:
+    """For endpoints without a unit: the token (401), then, for a guardian acting as proxy,
+    that they may act for the child (403). Whose data it is: `caller.patient`."""
+    caller = _token_caller()
+    runtime().guardianship.check(caller)
+    return caller
 
 
 def registered_unit(unit: str) -> Unit:
@@ -54,7 +50,7 @@ def citizen_service(service: EService | None) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
         def guarded(unit: str, **rest: Any) -> Any:
-            caller = authenticated_caller()
+            caller = _token_caller()
             found = registered_unit(unit)
             if service is not None and service not in found.services:
                 raise ServiceNotOffered(f"{found.name} does not offer {service.value}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from gateway.api.guards import authenticated_caller, patient_of
+from gateway.api.guards import authenticated_caller
 from gateway.runtime import runtime
 from gateway.services.high_cost_outpatient import OutpatientStatus
 
@@ -14,13 +14,13 @@ blueprint = Blueprint("high_cost_outpatient", __name__)
 @blueprint.get("/v1/high-cost/outpatient")
 def outpatient() -> Response:
     caller = authenticated_caller()
-    return jsonify(render(runtime().high_cost_outpatient.status(patient_of(caller))))
+    return jsonify(render(runtime().high_cost_outpatient.status(caller.patient)))
 
 
 @blueprint.get("/v1/high-cost/outpatient/free-card.pdf")
 def free_card() -> Response:
     caller = authenticated_caller()
-    patient = patient_of(caller)
+    patient = caller.patient
     # the token's name is the signed-in citizen's: it is printed only on their own card
     name = caller.name if patient == caller.subject else None
     pdf = runtime().high_cost_outpatient.free_card(patient, name)

@@ -39,11 +39,16 @@ class Caller:
         return self.acting_for or self.subject
 
 
+def proxy_allowed(child: Identity, today: date) -> bool:
+    """A guardian may act for a child under 13."""
+    return age_on(child.birth_date, today) <= PROXY_MAX_CHILD_AGE
+
+
 def list_refusal(caller: Caller, today: date) -> ListReason | None:
     """None when the list may be shown; otherwise why not. Raises ProxyNotAllowed for a proxy
     whose child is 13 or older."""
     if caller.acting_for is not None:
-        if age_on(caller.acting_for.birth_date, today) > PROXY_MAX_CHILD_AGE:
+        if not proxy_allowed(caller.acting_for, today):
             raise ProxyNotAllowed
         return ListReason.PROXY
     if age_on(caller.subject.birth_date, today) < LIST_MIN_AGE:

@@ -29,7 +29,12 @@ from contracts.riv import (
 )
 from contracts.upstream import Upstream
 from gateway.context import correlation_id
-from gateway.errors import UpstreamFault, UpstreamInvalidResponse, UpstreamUnavailable
+from gateway.errors import (
+    UpstreamError,
+    UpstreamFault,
+    UpstreamInvalidResponse,
+    UpstreamUnavailable,
+)
 from gateway.upstreams.http import (
     UNAVAILABLE_STATUSES,
     Received,
@@ -140,10 +145,15 @@ class RivSoapClient:
         if envelope.is_fault:
             code = (payload.findtext("faultcode") or "").strip()
             text = mask_text((payload.findtext("faultstring") or "").strip())
-            raise UpstreamFault(self.upstream.name, f"{code} {text}".strip())
+            raise self.fault_error(f"{code} {text}".strip(), payload.find("detail"))
         if status != 200:
             raise UpstreamInvalidResponse(self.upstream.name, f"HTTP {status} without a fault")
         return payload
+
+    def fault_error(self, text: str, detail: etree._Element | None) -> UpstreamError:
+        """The gateway's error for a SOAP fault: an upstream fault, unless the contract's fault
+        detail says otherwise (a contract whose faults tell refusals from outages)."""
+        return UpstreamFault(self.upstream.name, text)
 
 
 class _AnswerReader:

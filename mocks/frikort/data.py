@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from mocks.people import identity, years_before
+from mocks.people import people
 
 # The outpatient high-cost ceiling (högkostnadsskydd, HSL 2017:30 17 kap.) by the date it took
 # effect. Later figures follow 2.5 % of the price base amount rounded down to 50 kr, the
@@ -34,25 +34,20 @@ def default_dataset(today: date) -> dict[str, Any]:
     def ago(days: int) -> str:
         return (today - timedelta(days=days)).isoformat()
 
-    paying = identity(date(1971, 3, 8), 238)
-    free_card = identity(date(1958, 9, 30), 246)
-    rolled_over = identity(date(1966, 1, 14), 254)
-    guardian = identity(date(1984, 5, 2), 262)
-    siblings = [
-        identity(years_before(today, 9) - timedelta(days=40), 270),
-        identity(years_before(today, 15) - timedelta(days=10), 289),
-    ]
-    turns_20 = years_before(today, 20)
-    turns_85 = years_before(today, 85)
+    everyone = people(today)
+
+    def person(label: str) -> str:
+        return everyone[label].number
+
+    paying, free_card, rolled_over = person("paying"), person("free-card"), person("rolled-over")
+    guardian, siblings = person("guardian"), [person("sibling-9"), person("sibling-15")]
     patients = [
         (paying, "paying"),
         (free_card, "free-card"),
         (rolled_over, "rolled-over"),
-        (identity(date(1983, 6, 21), 316), "no-visits"),
-        (identity(turns_20, 297), "turns-20-today"),
-        (identity(turns_20 + timedelta(days=1), 305), "turns-20-tomorrow"),
-        (identity(turns_85, 313), "turns-85-today"),
-        (identity(turns_85 + timedelta(days=1), 321), "turns-85-tomorrow"),
+        (person("no-records"), "no-visits"),
+        *((person(label), label) for label in ("turns-20-today", "turns-20-tomorrow")),
+        *((person(label), label) for label in ("turns-85-today", "turns-85-tomorrow")),
         (guardian, "guardian"),
         (siblings[0], "sibling-9"),
         (siblings[1], "sibling-15"),

@@ -14,7 +14,7 @@ from mocks.frikort import models
 from mocks.frikort.data import default_dataset
 from mocks.frikort.responses import get_card_for_person, get_extended_card
 from mocks.kit import rules
-from mocks.kit.mock import AdminAction, Patient
+from mocks.kit.mock import AdminRoute, Patient
 from mocks.kit.soap import ResultFault as KitResultFault
 from mocks.kit.soap import SoapFaultFault, SoapMock, SoapOperation
 from mocks.kit.store import Entities
@@ -79,17 +79,21 @@ class FrikortMock(SoapMock):
     def backend(self) -> models.FrikortBackend:
         return models.FrikortBackend(self.store, self.name, self.dataset())
 
-    def admin_actions(self) -> tuple[AdminAction, ...]:
+    def admin_routes(self) -> tuple[AdminRoute, ...]:
         return (
-            AdminAction(
+            AdminRoute(
                 path="visits",
+                method="POST",
                 summary="Register a visit with a fee: the patient's card follows",
-                body=models.Visit,
-                answer=RegisteredVisit,
                 handler=self._register,
+                response=RegisteredVisit,
+                body=models.Visit,
             ),
         )
 
-    def _register(self, visit: models.Visit) -> RegisteredVisit:
+    def _register(self, visit: models.Visit) -> tuple[int, Any]:
         stored = self.backend().register(visit, self.config.today_date())
-        return RegisteredVisit(**{name: stored[name] for name in RegisteredVisit.model_fields})
+        registered = RegisteredVisit(
+            **{name: stored[name] for name in RegisteredVisit.model_fields}
+        )
+        return 201, registered.model_dump(mode="json")

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from mocks.kit import rules
 from mocks.kit.admin_openapi import admin_openapi
-from mocks.kit.mock import AdminAction, Mock
+from mocks.kit.mock import AdminRefused, AdminRoute, Mock
 
 
 def problem(status: int, code: str, detail: str) -> Response:
@@ -99,7 +99,7 @@ def admin_blueprint(mock: Mock) -> Blueprint:
                     "faults",
                     "journal",
                     "openapi.json",
-                    *(action.path for action in mock.admin_actions()),
+                    *sorted({extra.path for extra in mock.admin_routes()}),
                 )
             },
         )
@@ -190,24 +190,33 @@ def admin_blueprint(mock: Mock) -> Blueprint:
     def openapi() -> Response:
         return jsonify(openapi_document())
 
-    for action in mock.admin_actions():
+    for route in mock.admin_routes():
         admin.add_url_rule(
-            f"/{action.path}", f"action_{action.path}", _action_view(action), methods=["POST"]
+            f"/{route.path}",
+            f"extra_{route.method.lower()}_{route.path}",
+            _extra_view(route),
+            methods=[route.method],
         )
     return admin
 
 
-def _action_view(action: AdminAction) -> Callable[[], Response]:
-    def run() -> Response:
-        document, error = _json_body()
-        if error:
-            return error
+def _extra_view(route: AdminRoute) -> Callable[[], Response]:
+    def view() -> Response:
+        body = None
+        if route.body is not None:
+            document, error = _json_body()
+            if error:
+                return error
+            try:
+                body = _strict(route.body.model_validate_json, document)
+            except ValidationError as exc:
+                return _invalid(exc)
         try:
-            body = _strict(action.body.model_validate_json, document)
-        except ValidationError as exc:
-            return _invalid(exc)
-        response = jsonify(action.handler(body).model_dump(mode="json"))
-        response.status_code = 201
+            status, answer = route.handler(body)
+        except AdminRefused as exc:
+            return problem(400, exc.code, str(exc))
+        response = jsonify(answer)
+        response.status_code = status
         return response
 
-    return run
+    return view

@@ -407,16 +407,18 @@ def admin_openapi(mock: Mock) -> dict[str, Any]:
             }
         },
     }
-    for action in mock.admin_actions():
-        paths[f"/{action.path}"] = {
-            "post": {
-                "operationId": f"post{action.path[:1].upper()}{action.path[1:]}",
-                "tags": ["actions"],
-                "summary": action.summary,
-                "requestBody": _body(c.model(action.body), action.body.__doc__ or action.path),
-                "responses": {"201": _json(c.model(action.answer), "done"), "400": problem},
-            }
+    for route in mock.admin_routes():
+        answer = {"200" if route.method == "GET" else "201": _json(c.model(route.response), "done")}
+        item: dict[str, Any] = {
+            "operationId": f"{route.method.lower()}_{route.path}",
+            "tags": ["mock"],
+            "summary": route.summary,
+            "responses": answer,
         }
+        if route.body is not None:
+            item["requestBody"] = _body(c.model(route.body), route.body.__doc__ or "")
+            item["responses"]["400"] = problem
+        paths.setdefault(f"/{route.path}", {})[route.method.lower()] = item
     for name in models.names:  # last: every component is in, unchanged, before this
         _only_known_operations(c.schemas[name], operations)
     return {

@@ -56,24 +56,33 @@ class Incoming:
 
 
 @dataclass(frozen=True)
+class AdminRoute:
+    """A route a mock adds to its admin API (`/mocks/<name>/_admin/<path>`), for state only it
+    has (e.g. purchases a test team registers). The kit validates `body` strictly as JSON,
+    answers 400 problems, and publishes both models in the admin OpenAPI."""
+
+    path: str
+    method: str  # GET or POST
+    summary: str
+    handler: Callable[[Any], tuple[int, Any]]  # the validated body (None for GET) -> answer
+    response: type[BaseModel]
+    body: type[BaseModel] | None = None
+
+
+class AdminRefused(Exception):
+    """An admin route's refusal of a valid document (400, with a stable `code`)."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+
+
+@dataclass(frozen=True)
 class Patient:
     """A labelled synthetic patient of a default dataset, as `_admin/patients` lists it."""
 
     id: str
     label: str | None
-
-
-@dataclass(frozen=True)
-class AdminAction:
-    """An admin route of one mock beyond the kit's own: `POST /mocks/<name>/_admin/<path>` with
-    a JSON body validated (strictly) against `body`; `handler(body)` answers 201 with a document
-    of the `answer` model. Both models go into the admin OpenAPI."""
-
-    path: str  # one path segment, e.g. "visits"
-    summary: str
-    body: type[BaseModel]
-    answer: type[BaseModel]
-    handler: Callable[[Any], BaseModel]
 
 
 class Mock(ABC):
@@ -110,8 +119,8 @@ class Mock(ABC):
         """Fill the mock's entities from a dataset document (valid, as JSON), inside the
         transaction that stores it: the mutable state requests then change. None by default."""
 
-    def admin_actions(self) -> tuple[AdminAction, ...]:
-        """Admin routes of this mock beyond the kit's own (e.g. registering a visit)."""
+    def admin_routes(self) -> tuple[AdminRoute, ...]:
+        """Admin routes of this mock's own, besides the kit's; none by default."""
         return ()
 
     def backend(self) -> Any:

@@ -113,11 +113,14 @@ def envelope(payload: bytes) -> bytes:
     return ENVELOPE_START + payload + ENVELOPE_END
 
 
-def fault(code: str, message: str) -> bytes:
-    """A SOAP 1.1 fault; `code` is Client or Server (the RIV-TA platform codes go in the text)."""
+def fault(code: str, message: str, detail: etree._Element | None = None) -> bytes:
+    """A SOAP 1.1 fault; `code` is Client or Server (the RIV-TA platform codes go in the text).
+    `detail`: the contract's fault element (e.g. an ApplicationException), when it has one."""
     body = etree.Element(f"{{{SOAP_ENV}}}Fault", nsmap={"soap": SOAP_ENV})
     etree.SubElement(body, "faultcode").text = f"soap:{code}"
     etree.SubElement(body, "faultstring").text = message
+    if detail is not None:
+        etree.SubElement(body, "detail").append(detail)
     return envelope(etree.tostring(body))
 
 
@@ -128,6 +131,8 @@ class SoapMock(Mock):
     operations: ClassVar[tuple[SoapOperation, ...]]
     fault_types = SOAP_FAULTS
     content_type = XML_CONTENT_TYPE
+    # the routing header: RIVTABP21's LogicalAddress; RIVTABP20 contracts use wsa:To
+    logical_address_header: ClassVar[str] = LOGICAL_ADDRESS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -184,9 +189,10 @@ class SoapMock(Mock):
         errors = _schema(operation.schema).errors(message.payload)
         if errors:
             raise ClientError("the request violates the schema: " + "; ".join(errors))
-        logical_address = message.header_text(LOGICAL_ADDRESS)
+        logical_address = message.header_text(self.logical_address_header)
         if not logical_address:
-            raise ClientError("the LogicalAddress SOAP header is missing")
+            name = etree.QName(self.logical_address_header).localname
+            raise ClientError(f"the {name} SOAP header (the logical address) is missing")
         patient = operation.patient(message.payload)
         return Incoming(operation.name, patient, logical_address, (operation, message))
 
@@ -246,8 +252,10 @@ class SoapMock(Mock):
     def server_error(self, message: str) -> Response:
         return self._fault("Server", message)
 
-    def _fault(self, code: str, message: str) -> Response:
-        return Response(fault(code, mask_text(message)), status=500, content_type=XML_CONTENT_TYPE)
+    def _fault(self, code: str, message: str, detail: etree._Element | None = None) -> Response:
+        return Response(
+            fault(code, mask_text(message), detail), status=500, content_type=XML_CONTENT_TYPE
+        )
 
 
 def _payload(document: etree._Element) -> etree._Element:

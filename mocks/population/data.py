@@ -3,7 +3,8 @@ with a name, and the relations the proxy rules turn on. Dated relative to 'today
 
 `adult-rules` has custody of `child-12`, `child-turns-13-today` and `child-protected` (protected
 identity), and had custody of `child-guardianship-ended` until yesterday. `parent-not-guardian`
-is `child-12`'s father without custody. `deceased` died a month ago.
+is `child-12`'s father without custody. `deceased` died a month ago. `guardian` has custody of
+`sibling-9` and `sibling-15` (the eFrikort family card).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from mocks.people import Person, birth_date, people
 
 CUSTODY_OF_ADULT_RULES = ("child-12", "child-turns-13-today", "child-protected")
+FAMILY_OF_GUARDIAN = ("sibling-9", "sibling-15")
 
 
 def _resident(person: Person, today: date) -> dict[str, Any]:
@@ -64,6 +66,16 @@ def default_dataset(today: date) -> dict[str, Any]:
             "type": "FA",
         }
     )
+    for label in FAMILY_OF_GUARDIAN:  # the eFrikort family card's siblings
+        child = everyone[label].number
+        custody.append(
+            {
+                "guardian": everyone["guardian"].number,
+                "child": child,
+                "fromDate": birth_date(child).isoformat(),
+            }
+        )
+        parents.append({"parent": everyone["guardian"].number, "child": child, "type": "MO"})
     return {
         "residents": [_resident(person, today) for person in everyone.values()],
         "custody": custody,

@@ -19,6 +19,7 @@ from contracts.frikort import UPSTREAM as FRIKORT
 from etjanst.server import RunningServer, combined_app, serve_in_thread
 from gateway.auth import mint_token
 from gateway.domain.identity import with_check_digit
+from mocks.people import people
 from tests.conftest import SECRET, TODAY, make_settings, metric
 
 ADMIN = f"{FRIKORT.mock_path}/_admin"
@@ -234,10 +235,12 @@ def test_info_is_a_success_with_its_notice(
 def test_proxy_for_a_child_of_13_is_refused(
     base_url: str, frikort_patients: dict[str, str], frikort_admin: Callable[..., Any]
 ) -> None:
+    """The register's guardian of a child who turns 13 today (shared synthetic people)."""
     frikort_admin("DELETE", "journal")
-    child_13 = with_check_digit(f"{TODAY.year - 13}{TODAY:%m%d}123")
+    everyone = people(TODAY)
+    guardian, child_13 = everyone["adult-rules"].number, everyone["child-turns-13-today"].number
     for path in (OUTPATIENT, FREE_CARD):
-        response = get(base_url, path, frikort_patients["guardian"], act_for=child_13)
+        response = get(base_url, path, guardian, act_for=child_13)
         assert (response.status_code, response.json()["code"]) == (403, "PROXY_NOT_ALLOWED")
     assert calls(frikort_admin) == 0
 

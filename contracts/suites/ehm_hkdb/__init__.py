@@ -1,0 +1,1 @@
+"""Consumer contract suite of the high-cost database (HamtaHkdbKonto)."""

@@ -1,0 +1,47 @@
+"""Fixtures of the HKDB suite: the gateway's client for the target, and a test patient.
+
+Against the built-in mocks the patient is the default dataset's `current-and-previous-period`;
+against a real producer set ETJANST_CONTRACT_EHM_HKDB_PATIENT (an identity number with an
+account). Without it the tests that need an account are skipped, saying why."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import requests
+from prometheus_client import CollectorRegistry
+
+from contracts.suites.target import Target
+from gateway.domain.identity import Identity, InvalidIdentityNumber, parse_identity
+from gateway.upstreams.ehm_hkdb import HkdbClient
+from gateway.upstreams.http import UpstreamContext, UpstreamMetrics
+
+PATIENT_ENV = "ETJANST_CONTRACT_EHM_HKDB_PATIENT"
+LABEL = "current-and-previous-period"
+
+
+@pytest.fixture(scope="session")
+def hkdb_metrics() -> UpstreamMetrics:
+    return UpstreamMetrics(CollectorRegistry())
+
+
+@pytest.fixture(scope="session")
+def hkdb(target: Target, hkdb_metrics: UpstreamMetrics) -> HkdbClient:
+    context = UpstreamContext(target.consumer_hsa_id, hkdb_metrics)
+    return HkdbClient(target.upstream("ehm_hkdb"), context)
+
+
+@pytest.fixture(scope="session")
+def hkdb_patient(target: Target) -> Identity:
+    if target.builtin_mocks:
+        found = requests.get(f"{target.admin_url('ehm_hkdb')}/patients", timeout=10).json()
+        by_label = {p["label"]: p["id"] for p in found["patients"]}
+        return parse_identity(by_label[LABEL])
+    number = os.environ.get(PATIENT_ENV, "").strip()
+    if not number:
+        pytest.skip(f"needs test data on a real producer: set {PATIENT_ENV}")
+    try:
+        return parse_identity(number)
+    except InvalidIdentityNumber as exc:
+        pytest.fail(f"{PATIENT_ENV}: {exc}", pytrace=False)

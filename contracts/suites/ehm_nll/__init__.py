@@ -1,0 +1,1 @@
+"""Consumer contract suite of the national medication list (FHIR)."""

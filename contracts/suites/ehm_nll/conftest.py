@@ -1,0 +1,49 @@
+"""Fixtures of the NLL suite: the gateway's client for the target, and a test patient.
+
+Against the built-in mocks the patient is the default dataset's `left-to-collect`; against a
+real producer set ETJANST_CONTRACT_EHM_PATIENT (an identity number with prescriptions). Without
+it the tests that need prescriptions are skipped, saying why."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+import requests
+from prometheus_client import CollectorRegistry
+
+from contracts.suites.target import Target
+from gateway.domain.identity import Identity, InvalidIdentityNumber, parse_identity
+from gateway.upstreams.ehm_nll import NllClient
+from gateway.upstreams.http import UpstreamContext, UpstreamMetrics
+
+PATIENT_ENV = "ETJANST_CONTRACT_EHM_PATIENT"
+LABEL = "left-to-collect"
+
+
+@pytest.fixture(scope="session")
+def nll(target: Target) -> NllClient:
+    context = UpstreamContext(target.consumer_hsa_id, UpstreamMetrics(CollectorRegistry()))
+    return NllClient(target.upstream("ehm_nll"), context)
+
+
+@pytest.fixture(scope="session")
+def raw() -> Iterator[requests.Session]:
+    with requests.Session() as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def nll_patient(target: Target) -> Identity:
+    if target.builtin_mocks:
+        found = requests.get(f"{target.admin_url('ehm_nll')}/patients", timeout=10).json()
+        by_label = {p["label"]: p["id"] for p in found["patients"]}
+        return parse_identity(by_label[LABEL])
+    number = os.environ.get(PATIENT_ENV, "").strip()
+    if not number:
+        pytest.skip(f"needs test data on a real producer: set {PATIENT_ENV}")
+    try:
+        return parse_identity(number)
+    except InvalidIdentityNumber as exc:
+        pytest.fail(f"{PATIENT_ENV}: {exc}", pytrace=False)

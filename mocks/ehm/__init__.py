@@ -1,0 +1,2 @@
+"""E-hälsomyndigheten's mocks: the national medication list (`nll.py`, FHIR REST) and the
+high-cost database (`hkdb.py`, SOAP)."""
