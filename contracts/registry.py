@@ -8,6 +8,6 @@ from importlib import import_module
 from contracts.upstream import Upstream
 
 UPSTREAMS: tuple[Upstream, ...] = tuple(
-    import_module(f"contracts.{name}").UPSTREAM for name in ("cosmic",)
+    import_module(f"contracts.{name}").UPSTREAM for name in ("cosmic", "listing")
 )
 BY_NAME: dict[str, Upstream] = {upstream.name: upstream for upstream in UPSTREAMS}

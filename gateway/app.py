@@ -10,7 +10,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from contracts.privacy import mask_text
-from gateway.api import operations, ordinations, units
+from gateway.api import listing, operations, ordinations, units
 from gateway.api.problems import problem
 from gateway.context import correlation_id
 from gateway.errors import ApiError, UpstreamError
@@ -35,6 +35,7 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(ordinations.blueprint)
     app.register_blueprint(operations.blueprint)
     app.register_blueprint(units.blueprint)
+    app.register_blueprint(listing.blueprint)
     _correlation(app)
     _errors(app)
     return app

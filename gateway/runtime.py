@@ -13,9 +13,12 @@ from contracts.registry import UPSTREAMS
 from contracts.upstream import resolve
 from gateway.auth import TokenVerifier
 from gateway.domain.units import Unit
+from gateway.idempotency_keys import IdempotencyStore
+from gateway.services.listing import ListingService
 from gateway.services.renew_prescription import RenewPrescription
 from gateway.settings import Settings
 from gateway.upstreams.http import UpstreamClient, UpstreamContext, UpstreamMetrics
+from gateway.upstreams.listing import ListingClient
 
 _KEY = "etjanst"
 C = TypeVar("C")
@@ -31,6 +34,8 @@ class Runtime:
     groups: dict[str, frozenset[str]]  # each linked unit's group
     upstreams: dict[str, UpstreamClient]  # one client per registered upstream, by name
     renew_prescription: RenewPrescription
+    listing: ListingService
+    idempotency: IdempotencyStore
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -55,6 +60,8 @@ class Runtime:
             groups=groups,
             upstreams=upstreams,
             renew_prescription=RenewPrescription(groups, upstreams["cosmic"], settings.today_date),
+            listing=ListingService(_typed(upstreams["listing"], ListingClient)),
+            idempotency=IdempotencyStore(settings.idempotency.path()),
         )
 
     def install(self, app: Flask) -> None:

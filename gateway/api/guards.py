@@ -10,9 +10,9 @@ from typing import Any
 
 from flask import request
 
-from gateway.domain.age import Caller
+from gateway.domain.age import Caller, ProxyNotAllowed, check_proxy
 from gateway.domain.units import EService, MalformedUnitId, Unit, normalise_unit_id
-from gateway.errors import InvalidUnit, ServiceNotOffered, UnitNotFound
+from gateway.errors import InvalidUnit, ProxyForbidden, ServiceNotOffered, UnitNotFound
 from gateway.runtime import runtime
 
 View = Callable[..., Any]
@@ -20,6 +20,15 @@ View = Callable[..., Any]
 
 def authenticated_caller() -> Caller:
     return runtime().tokens.caller(request.headers.get("Authorization"))
+
+
+def proxy_allowed(caller: Caller) -> Caller:
+    """The caller, unless a guardian acts for a child of 13 or more (403)."""
+    try:
+        check_proxy(caller, runtime().settings.today_date())
+    except ProxyNotAllowed as exc:
+        raise ProxyForbidden("a guardian may act as proxy only for a child under 13") from exc
+    return caller
 
 
 def registered_unit(unit: str) -> Unit:
