@@ -150,7 +150,7 @@ class Server:
         default data as everyone else, without knowing its identity numbers."""
         with loopback_session() as session:
             response = session.get(
-                f"{self.url}/mocks/{mock}/_admin/dataset", timeout=REQUEST_TIMEOUT_S
+                f"{self.url}/mocks/{mock}/_admin/patients", timeout=REQUEST_TIMEOUT_S
             )
         response.raise_for_status()
         ids = {p["label"]: p["id"] for p in response.json()["patients"]}
