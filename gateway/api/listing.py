@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -63,7 +64,7 @@ def choose() -> Response:
         if not IDEMPOTENCY_KEY.fullmatch(key):
             raise BadRequest("Idempotency-Key is 1 to 255 visible ASCII characters")
         scope = digest(caller.subject.number, getattr(caller.acting_for, "number", ""), key)
-        fingerprint = digest(json.dumps(change.__dict__, sort_keys=True))
+        fingerprint = digest(json.dumps(asdict(change), sort_keys=True))
         status, body, headers = runtime().idempotency.run(
             scope, fingerprint, lambda: _made(caller, change)
         )

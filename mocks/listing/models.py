@@ -19,6 +19,7 @@ from stdnum import luhn
 from stdnum.exceptions import ValidationError as ChecksumError
 
 from contracts.listing import HOME_COUNTY, PRIMARY_CARE
+from mocks.cosmic.data import years_before
 from mocks.kit.store import Entities, EntityView, MockStore
 
 COUNTY = r"^[0-9]{2}$"
@@ -140,13 +141,6 @@ def birth_date(number: str) -> date:
     """From a personnummer or samordningsnummer (day + 60)."""
     day = int(number[6:8])
     return date(int(number[:4]), int(number[4:6]), day - 60 if day > 60 else day)
-
-
-def years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return date(day.year - years, 2, 28)
 
 
 def age_on(number: str, today: date) -> int:
