@@ -9,6 +9,6 @@ from contracts.upstream import Upstream
 
 UPSTREAMS: tuple[Upstream, ...] = tuple(
     import_module(f"contracts.{name}").UPSTREAM
-    for name in ("cosmic", "ehm.nll", "ehm.hkdb", "frikort", "population")
+    for name in ("cosmic", "ehm.nll", "ehm.hkdb", "frikort", "listing", "population")
 )
 BY_NAME: dict[str, Upstream] = {upstream.name: upstream for upstream in UPSTREAMS}

@@ -33,6 +33,9 @@ class Upstream:
     mock: str  # "mocks.<name>.mock:<Mock>": the built-in, offline producer
     logical_address: str | None = None  # default RIV-TA LogicalAddress (SOAP upstreams)
     suite: str | None = None  # the consumer contract suite's folder under contracts/suites/
+    # "gateway.upstreams.<module>:<Model>": a subclass of the common UpstreamSettings adding the
+    # upstream's own keys under `upstreams.<name>`; None: the common scheme alone
+    settings: str | None = None
 
     @property
     def mock_path(self) -> str:

@@ -60,6 +60,7 @@ def mock_config(settings: Settings, state_dir: Path) -> MockConfig:
         state_path=state_dir / "mocks.sqlite3",
         today=settings.today,
         journal_size=settings.mocks.journal_size,
+        options=settings.mocks.options,
     )
 
 

@@ -15,6 +15,7 @@ from gateway.api import (
     catalogue,
     high_cost,
     high_cost_outpatient,
+    listing,
     me,
     operations,
     ordinations,
@@ -53,6 +54,7 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(me.blueprint)
     app.register_blueprint(prescriptions.blueprint)
     app.register_blueprint(high_cost.blueprint)
+    app.register_blueprint(listing.blueprint)
     _correlation(app)
     _errors(app)
     return app

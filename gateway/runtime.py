@@ -14,10 +14,12 @@ from contracts.upstream import resolve
 from gateway.auth import TokenVerifier
 from gateway.domain.outpatient_fees import FreeAges
 from gateway.domain.units import Unit
+from gateway.idempotency_keys import IdempotencyStore
 from gateway.services.casework import Casework
 from gateway.services.guardianship import Guardianship
 from gateway.services.high_cost_outpatient import HighCostOutpatient
 from gateway.services.high_cost_pharmaceuticals import HighCostPharmaceuticals
+from gateway.services.listing import ListingService
 from gateway.services.prescriptions import Prescriptions
 from gateway.services.renew_prescription import RenewPrescription
 from gateway.settings import Settings
@@ -26,6 +28,7 @@ from gateway.upstreams.ehm_hkdb import HkdbClient
 from gateway.upstreams.ehm_nll import NllClient
 from gateway.upstreams.frikort import FrikortClient
 from gateway.upstreams.http import UpstreamClient, UpstreamContext, UpstreamMetrics
+from gateway.upstreams.listing import ListingClient
 from gateway.upstreams.population import PopulationClient
 
 _KEY = "etjanst"
@@ -47,6 +50,8 @@ class Runtime:
     guardianship: Guardianship  # who may act for whom (act_for), GET /v1/me
     prescriptions: Prescriptions
     high_cost_pharmaceuticals: HighCostPharmaceuticals
+    listing: ListingService
+    idempotency: IdempotencyStore
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -96,6 +101,8 @@ class Runtime:
             high_cost_pharmaceuticals=HighCostPharmaceuticals(
                 _typed(upstreams["ehm_hkdb"], HkdbClient)
             ),
+            listing=ListingService(_typed(upstreams["listing"], ListingClient)),
+            idempotency=IdempotencyStore(settings.idempotency.path()),
         )
 
     def install(self, app: Flask) -> None:

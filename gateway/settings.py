@@ -7,6 +7,7 @@ With no configuration at all the upstreams are the built-in mocks of the same se
 from __future__ import annotations
 
 import os
+import tempfile
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -30,7 +31,7 @@ from pydantic_settings import (
 
 from contracts.clock import today_in_stockholm
 from contracts.registry import UPSTREAMS
-from contracts.upstream import Upstream
+from contracts.upstream import Upstream, resolve
 from gateway.domain.units import EService, Unit, link_groups, normalise_unit_id
 from gateway.upstreams.settings import UpstreamSettings
 
@@ -44,10 +45,12 @@ class Section(BaseModel):
 
 
 def _upstream_settings(upstream: Upstream) -> tuple[Any, Any]:
-    """`upstreams.<name>`: the common scheme, with the upstream's own default LogicalAddress."""
+    """`upstreams.<name>`: the common scheme (plus the upstream's own keys, when its declaration
+    names a settings model), with the upstream's own default LogicalAddress."""
+    base = resolve(upstream.settings) if upstream.settings else UpstreamSettings
     model = create_model(
         f"{upstream.name.title()}Settings",
-        __base__=UpstreamSettings,
+        __base__=base,
         __doc__=upstream.title,
         logical_address=(str | None, upstream.logical_address),
     )
@@ -116,6 +119,30 @@ class StoreSettings(Section):
 class MockSettings(Section):
     journal_size: int = Field(1000, gt=0)
     state_dir: Path | None = Field(None, description="Shared mock state; a temp dir when unset")
+    options: dict[str, dict[str, Any]] = Field(
+        {}, description="Each mock's own settings by mock name, e.g. options.listing"
+    )
+
+    @field_validator("options")
+    @classmethod
+    def _known_mocks(cls, options: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        unknown = sorted(set(options) - {upstream.name for upstream in UPSTREAMS})
+        if unknown:
+            raise ValueError(f"no mock named {', '.join(unknown)}")
+        return options
+
+
+class IdempotencySettings(Section):
+    file: Path | None = Field(
+        None,
+        description="Idempotency-Key store shared by every worker (SQLite); default: a file in "
+        "the system's temp dir",
+    )
+
+    def path(self) -> Path:
+        if self.file is not None:
+            return self.file
+        return Path(tempfile.gettempdir()) / f"etjanst-idempotency-{os.getuid()}.sqlite3"
 
 
 DEFAULT_UNITS: dict[str, dict[str, Any]] = {
@@ -157,6 +184,7 @@ class Settings(BaseSettings):
     outpatient_fees: OutpatientFeeSettings = OutpatientFeeSettings()
     mocks: MockSettings = MockSettings()
     store: StoreSettings = Field(default_factory=StoreSettings)
+    idempotency: IdempotencySettings = IdempotencySettings()
 
     @field_validator("units")
     @classmethod

@@ -103,6 +103,22 @@ def people(today: date) -> dict[str, Person]:
         Person(
             "turns-85-tomorrow", identity(turns_85_today + timedelta(days=1), 321), "Sven", "Björk"
         ),
+        # choice of care (listing)
+        Person("listed", identity(date(1972, 5, 17), 238), "Johan", "Eklund"),
+        Person("not-listed", identity(date(1990, 9, 3), 147), "Emma", "Sandberg"),
+        Person("in-queue", identity(date(1979, 8, 30), 264), "Sofia", "Hedlund"),
+        Person("limit-used", identity(date(1985, 1, 22), 153), "Erik", "Lindgren"),
+        Person("limit-edge", identity(date(1958, 11, 2), 322), "Birgitta", "Holmberg"),
+        Person("other-county", identity(date(1994, 3, 8), 215), "Anders", "Wikström"),
+        Person(
+            "child-8", identity(years_before(today, 8) - timedelta(days=40), 171), "Nils", "Eklund"
+        ),
+        Person(
+            "child-consent",
+            identity(years_before(today, 10) - timedelta(days=70), 196),
+            "Wilma",
+            "Eklund",
+        ),
         Person("guardian", identity(date(1984, 5, 2), 262), "Greta", "Falk"),
         Person(
             "sibling-9", identity(years_before(today, 9) - timedelta(days=40), 270), "Tove", "Falk"

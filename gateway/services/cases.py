@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, insert, select, update
 
-from gateway.domain.age import PROXY_MAX_CHILD_AGE, Caller, age_on
+from gateway.domain.age import Caller
 from gateway.domain.catalogue import QuestionType, answer_errors
 from gateway.domain.ordinations import Ordination
 from gateway.domain.units import Unit
-from gateway.errors import ApiError, ProxyForbidden
+from gateway.errors import ApiError
 from gateway.services.catalogue import Catalogue, StandardReply
 from gateway.services.renew_prescription import RenewPrescription
 from gateway.store.tables import case_replies, cases
@@ -76,7 +76,6 @@ class Cases:
     # citizens
 
     def send(self, caller: Caller, unit: Unit, type_id: str, answers: Any) -> Case:
-        self._proxy_allowed(caller)
         case_type = self.catalogue.offered_type(unit, type_id)
         if not isinstance(answers, dict):
             raise InvalidAnswers({"answers": "an object with one field per question"})
@@ -111,11 +110,9 @@ class Cases:
         return case
 
     def inbox(self, caller: Caller) -> list[Case]:
-        self._proxy_allowed(caller)
         return self._find(cases.c.patient == caller.patient.number)
 
     def citizen_case(self, caller: Caller, case_id: str) -> Case:
-        self._proxy_allowed(caller)
         return self._one(and_(cases.c.id == case_id, cases.c.patient == caller.patient.number))
 
     # staff
@@ -190,11 +187,6 @@ class Cases:
                     )
                 )
         return shaped
-
-    def _proxy_allowed(self, caller: Caller) -> None:
-        child = caller.acting_for
-        if child is not None and age_on(child.birth_date, self.today()) > PROXY_MAX_CHILD_AGE:
-            raise ProxyForbidden("a guardian may act as proxy only for a child under 13")
 
     def _find(self, where: Any) -> list[Case]:
         with self.engine.connect() as connection:

@@ -116,10 +116,12 @@ class RivSoapClient:
             )
             self._readers[operation] = _AnswerReader.for_contract(contract)
 
-    def call(self, operation: str, **arguments: Any) -> Reply:
-        """Send, then return the Body's payload; raises the gateway's upstream errors."""
+    def call(self, operation: str, logical_address: str | None = None, **arguments: Any) -> Reply:
+        """Send, then return the Body's payload; raises the gateway's upstream errors.
+        `logical_address`: where this one call is routed (e.g. a county code), instead of the
+        upstream's configured LogicalAddress."""
         with self.http.measured(operation):
-            headers = {"LogicalAddress": self.settings.logical_address}
+            headers = {"LogicalAddress": logical_address or self.settings.logical_address}
             service = self._services[operation]
             received = getattr(service, operation)(_soapheaders=headers, **arguments)
             payload = self._payload(received)

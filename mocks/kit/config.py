@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from contracts.clock import today_in_stockholm
 
@@ -15,6 +17,9 @@ class MockConfig:
     today: date | None = None  # pinned 'today'; otherwise the date in Europe/Stockholm
     journal_size: int = 1000
     journal_body_bytes: int = 64 * 1024  # longer bodies are cut in the journal, never in replies
+    # each mock's own settings by mock name (`mocks.options.<name>`), validated by that mock's
+    # settings model (Mock.settings_model)
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def today_date(self) -> date:
         return today_in_stockholm(self.today)

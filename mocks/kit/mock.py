@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from flask import Blueprint, Response, request
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from contracts.privacy import mask_text
 from contracts.upstream import Upstream
@@ -85,15 +85,28 @@ class Patient:
     label: str | None
 
 
+class NoSettings(BaseModel):
+    """A mock without settings of its own: `mocks.options.<name>` must stay empty."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class Mock(ABC):
     upstream: ClassVar[Upstream]
     dataset_model: ClassVar[type[BaseModel]]  # its schema goes into the admin OpenAPI
     fault_types: ClassVar[tuple[type[rules.Rule], ...]]  # set by the protocol adapter
     content_type: ClassVar[str]  # of its answers
+    # the mock's own settings (`mocks.options.<name>` in the server's settings)
+    settings_model: ClassVar[type[BaseModel]] = NoSettings
 
     def __init__(self, config: MockConfig, store: MockStore) -> None:
         self.config, self.store = config, store
         self.faults: TypeAdapter[Any] = rules.fault_adapter(self.fault_types)
+        try:
+            self.settings = self.settings_model.model_validate(config.options.get(self.name, {}))
+        except ValidationError as exc:
+            wrong = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise ValueError(f"mocks.options.{self.name} is not valid: {wrong}") from exc
 
     @property
     def name(self) -> str:

@@ -4,7 +4,8 @@ with a name, and the relations the proxy rules turn on. Dated relative to 'today
 `adult-rules` has custody of `child-12`, `child-turns-13-today` and `child-protected` (protected
 identity), and had custody of `child-guardianship-ended` until yesterday. `parent-not-guardian`
 is `child-12`'s father without custody. `deceased` died a month ago. `guardian` has custody of
-`sibling-9` and `sibling-15` (the eFrikort family card).
+`sibling-9` and `sibling-15` (the eFrikort family card), `listed` of `child-8` and
+`child-consent` (the listing service's children).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Any
 from mocks.people import Person, birth_date, people
 
 CUSTODY_OF_ADULT_RULES = ("child-12", "child-turns-13-today", "child-protected")
-FAMILY_OF_GUARDIAN = ("sibling-9", "sibling-15")
+# guardian -> the children in their custody, besides adult-rules' (eFrikort's family card, the
+# listing service's children)
+OTHER_FAMILIES = {"guardian": ("sibling-9", "sibling-15"), "listed": ("child-8", "child-consent")}
 
 
 def _resident(person: Person, today: date) -> dict[str, Any]:
@@ -66,16 +69,19 @@ def default_dataset(today: date) -> dict[str, Any]:
             "type": "FA",
         }
     )
-    for label in FAMILY_OF_GUARDIAN:  # the eFrikort family card's siblings
-        child = everyone[label].number
-        custody.append(
-            {
-                "guardian": everyone["guardian"].number,
-                "child": child,
-                "fromDate": birth_date(child).isoformat(),
-            }
-        )
-        parents.append({"parent": everyone["guardian"].number, "child": child, "type": "MO"})
+    for adult, children in OTHER_FAMILIES.items():
+        guardian_number = everyone[adult].number
+        for label in children:
+            child = everyone[label].number
+            custody.append(
+                {
+                    "guardian": guardian_number,
+                    "child": child,
+                    "fromDate": birth_date(child).isoformat(),
+                }
+            )
+            kind = "FA" if everyone[adult].sex == "M" else "MO"
+            parents.append({"parent": guardian_number, "child": child, "type": kind})
     return {
         "residents": [_resident(person, today) for person in everyone.values()],
         "custody": custody,

@@ -11,6 +11,8 @@ from pathlib import Path
 from contracts.gateway import openapi_document
 
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
+# what a schema-valid request may be answered with besides success (a business refusal, 422)
+CONFIG = Path(__file__).resolve().with_name("schemathesis.toml")
 
 
 def test_openapi_document_is_the_one_served(base_url: str, http) -> None:
@@ -25,7 +27,7 @@ def test_schemathesis_finds_nothing(
         [
             SCHEMATHESIS,
             "--config-file",
-            str(Path(__file__).with_name("schemathesis.toml")),
+            str(CONFIG),
             "run",
             f"{base_url}/openapi.json",
             "--header",
@@ -36,8 +38,11 @@ def test_schemathesis_finds_nothing(
             "40",
             "--seed",
             "1",
+            # one worker: with two, hypothesis' lambda inspection races in CPython 3.11's ast
+            # ("AST constructor recursion depth mismatch") once several operations take path
+            # and query parameters
             "--workers",
-            "2",
+            "1",
             "--report",
             "junit",
             "--report-dir",

@@ -1,0 +1,1 @@
+"""The consumer contract suite of the national listing service (carelisting v2)."""

@@ -1,0 +1,1 @@
+"""The national listing service mock (supportprocess:logistics:carelisting v2)."""
