@@ -14,7 +14,6 @@ from contracts.upstream import resolve
 from gateway.auth import TokenVerifier
 from gateway.domain.outpatient_fees import FreeAges
 from gateway.domain.units import Unit
-from gateway.idempotency_keys import IdempotencyStore
 from gateway.services.casework import Casework
 from gateway.services.guardianship import Guardianship
 from gateway.services.high_cost_outpatient import HighCostOutpatient
@@ -51,7 +50,6 @@ class Runtime:
     prescriptions: Prescriptions
     high_cost_pharmaceuticals: HighCostPharmaceuticals
     listing: ListingService
-    idempotency: IdempotencyStore
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -102,7 +100,6 @@ class Runtime:
                 _typed(upstreams["ehm_hkdb"], HkdbClient)
             ),
             listing=ListingService(_typed(upstreams["listing"], ListingClient)),
-            idempotency=IdempotencyStore(settings.idempotency.path()),
         )
 
     def install(self, app: Flask) -> None:

@@ -7,7 +7,6 @@ With no configuration at all the upstreams are the built-in mocks of the same se
 from __future__ import annotations
 
 import os
-import tempfile
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -132,19 +131,6 @@ class MockSettings(Section):
         return options
 
 
-class IdempotencySettings(Section):
-    file: Path | None = Field(
-        None,
-        description="Idempotency-Key store shared by every worker (SQLite); default: a file in "
-        "the system's temp dir",
-    )
-
-    def path(self) -> Path:
-        if self.file is not None:
-            return self.file
-        return Path(tempfile.gettempdir()) / f"etjanst-idempotency-{os.getuid()}.sqlite3"
-
-
 DEFAULT_UNITS: dict[str, dict[str, Any]] = {
     "SE2321000057-5VTN": {
         "name": "Tenhults vårdcentral",
@@ -184,7 +170,6 @@ class Settings(BaseSettings):
     outpatient_fees: OutpatientFeeSettings = OutpatientFeeSettings()
     mocks: MockSettings = MockSettings()
     store: StoreSettings = Field(default_factory=StoreSettings)
-    idempotency: IdempotencySettings = IdempotencySettings()
 
     @field_validator("units")
     @classmethod

@@ -1,5 +1,6 @@
 """`Idempotency-Key` for POST endpoints: the same key with the same request gives the first
-answer again, whichever worker or instance answers (the keys live in the gateway's database)."""
+answer again (marked `Idempotent-Replayed: true`), whichever worker or instance answers (the
+keys live in the gateway's database)."""
 
 from __future__ import annotations
 
@@ -28,12 +29,18 @@ def idempotent(scope: str, answer: Callable[[], Response]) -> Response:
         b"\0".join([request.method.encode(), request.path.encode(), request.get_data()])
     ).hexdigest()
 
+    computed = []
+
     def compute() -> tuple[int, str, dict[str, str]]:
         response = answer()
+        computed.append(True)
         kept = {h: response.headers[h] for h in KEPT_HEADERS if h in response.headers}
         return response.status_code, response.get_data(as_text=True), kept
 
     status, body, headers = runtime().casework.idempotency.run(
         f"{scope}\0{key}", fingerprint, compute
     )
-    return Response(body, status=status, headers=headers)
+    response = Response(body, status=status, headers=headers)
+    if not computed:  # the first request's answer, given again
+        response.headers["Idempotent-Replayed"] = "true"
+    return response

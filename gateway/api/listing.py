@@ -3,20 +3,18 @@ GET /v1/listing/facilities/{hsaId}/personnel. Not per unit: the caller is all th
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gateway.api.guards import authenticated_caller
+from gateway.api.idempotent import idempotent
 from gateway.domain.age import Caller
 from gateway.domain.listing import PRIMARY_CARE, Facility, Listing, ListingChange, Personnel
 from gateway.domain.units import MalformedUnitId, normalise_unit_id
 from gateway.errors import ApiError, BadRequest
-from gateway.idempotency_keys import digest
 from gateway.runtime import runtime
 from gateway.services.listing import ListingMade
 
@@ -24,7 +22,6 @@ blueprint = Blueprint("listing", __name__)
 
 HSA_ID = r"^[Ss][Ee](?:[0-9]{10}|16[0-9]{10})-[A-Za-z0-9]{1,20}$"
 LISTING_TYPE = re.compile(r"[A-Z0-9]{1,10}")
-IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
 
 
 class InvalidFacility(ApiError):
@@ -57,21 +54,10 @@ def listing() -> Response:
 def choose() -> Response:
     caller = authenticated_caller()
     change = _change(request.get_json(silent=True))
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        status, body, headers = _made(caller, change)
-    else:
-        if not IDEMPOTENCY_KEY.fullmatch(key):
-            raise BadRequest("Idempotency-Key is 1 to 255 visible ASCII characters")
-        scope = digest(caller.subject.number, getattr(caller.acting_for, "number", ""), key)
-        fingerprint = digest(json.dumps(asdict(change), sort_keys=True))
-        status, body, headers = runtime().idempotency.run(
-            scope, fingerprint, lambda: _made(caller, change)
-        )
-    response = jsonify(body)
-    response.status_code = status
-    response.headers.update(headers)
-    return response
+    acting_for = caller.acting_for.number if caller.acting_for else ""
+    return idempotent(
+        f"listing\0{caller.subject.number}\0{acting_for}", lambda: _made(caller, change)
+    )
 
 
 @blueprint.get("/v1/listing/facilities")
@@ -113,15 +99,17 @@ def _change(body: Any) -> ListingChange:
     )
 
 
-def _made(caller: Caller, change: ListingChange) -> tuple[int, dict[str, Any], dict[str, str]]:
+def _made(caller: Caller, change: ListingChange) -> Response:
     made: ListingMade = runtime().listing.choose(caller, change)
-    body = {
-        "county": made.county,
-        "listing": render_listing(made.listing),
-        "changesLeft": made.changes_left,
-        "notice": made.notice,
-    }
-    return 201, body, {"Location": "/v1/listing"}
+    response = jsonify(
+        county=made.county,
+        listing=render_listing(made.listing),
+        changesLeft=made.changes_left,
+        notice=made.notice,
+    )
+    response.status_code = 201
+    response.headers["Location"] = "/v1/listing"
+    return response
 
 
 def render_listing(item: Listing) -> dict[str, Any]:
