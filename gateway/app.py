@@ -10,7 +10,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from contracts.privacy import mask_text
-from gateway.api import operations, ordinations, units
+from gateway.api import operations, ordinations, units, web_booking
 from gateway.api.problems import problem
 from gateway.context import correlation_id
 from gateway.errors import ApiError, UpstreamError
@@ -35,6 +35,7 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(ordinations.blueprint)
     app.register_blueprint(operations.blueprint)
     app.register_blueprint(units.blueprint)
+    app.register_blueprint(web_booking.blueprint)
     _correlation(app)
     _errors(app)
     return app
@@ -65,7 +66,7 @@ def _errors(app: Flask) -> None:
     def api_error(exc: ApiError) -> Response:
         if isinstance(exc, UpstreamError):
             log.warning("%s %s [%s]", exc.code, mask_text(exc.detail), g.get("correlation_id"))
-        response = problem(exc.status, exc.code, exc.title, mask_text(exc.detail))
+        response = problem(exc.status, exc.code, exc.title, mask_text(exc.detail), **exc.members)
         if exc.status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         return response

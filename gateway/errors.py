@@ -8,9 +8,11 @@ class ApiError(Exception):
     code = "INTERNAL_ERROR"
     title = "Internal error"
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, **members: object) -> None:
+        """`members`: further members of the problem document (e.g. `alternative`)."""
         super().__init__(detail)
         self.detail = detail
+        self.members = members
 
 
 class BadRequest(ApiError):
@@ -63,3 +65,32 @@ class UpstreamUnavailable(UpstreamError):
 
 class UpstreamTimeout(UpstreamError):
     status, code, title = 504, "UPSTREAM_TIMEOUT", "The upstream did not answer in time"
+
+
+# web booking ---------------------------------------------------------------------------------
+class InvalidSlot(ApiError):
+    status, code, title = 400, "INVALID_SLOT", "Not a bookable slot"
+
+
+class AppointmentNotFound(ApiError):
+    status, code, title = 404, "APPOINTMENT_NOT_FOUND", "No such appointment"
+
+
+class SlotTaken(ApiError):
+    status, code, title = 409, "SLOT_TAKEN", "The slot has been taken"
+
+
+class IdempotencyKeyInProgress(ApiError):
+    status, code, title = 409, "IDEMPOTENCY_KEY_IN_PROGRESS", "A request with this key is running"
+
+
+class CancelNotAllowed(ApiError):
+    status, code, title = 422, "CANCEL_NOT_ALLOWED", "This appointment cannot be cancelled here"
+
+
+class RebookNotAllowed(ApiError):
+    status, code, title = 422, "REBOOK_NOT_ALLOWED", "This appointment cannot be rebooked here"
+
+
+class IdempotencyKeyReused(ApiError):
+    status, code, title = 422, "IDEMPOTENCY_KEY_REUSED", "The key was used for another request"

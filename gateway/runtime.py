@@ -13,7 +13,10 @@ from contracts.registry import UPSTREAMS
 from contracts.upstream import resolve
 from gateway.auth import TokenVerifier
 from gateway.domain.units import Unit
+from gateway.idempotency import IdempotencyStore
 from gateway.services.renew_prescription import RenewPrescription
+from gateway.services.slot_ids import SlotIds
+from gateway.services.web_booking import WebBookingService
 from gateway.settings import Settings
 from gateway.upstreams.http import UpstreamClient, UpstreamContext, UpstreamMetrics
 
@@ -31,6 +34,7 @@ class Runtime:
     groups: dict[str, frozenset[str]]  # each linked unit's group
     upstreams: dict[str, UpstreamClient]  # one client per registered upstream, by name
     renew_prescription: RenewPrescription
+    web_booking: WebBookingService
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -55,6 +59,12 @@ class Runtime:
             groups=groups,
             upstreams=upstreams,
             renew_prescription=RenewPrescription(groups, upstreams["cosmic"], settings.today_date),
+            web_booking=WebBookingService(
+                upstreams["cosmic"],
+                SlotIds(settings.booking.slot_secret or settings.auth.hs256_secret or ""),
+                IdempotencyStore(settings.booking.idempotency_db),
+                settings.now_moment,
+            ),
         )
 
     def install(self, app: Flask) -> None:

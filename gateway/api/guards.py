@@ -33,15 +33,21 @@ def registered_unit(unit: str) -> Unit:
     return found
 
 
-def citizen_service(service: EService) -> Callable[[View], View]:
-    """For `/v1/units/<unit>/...` views: `view(caller, unit, **rest)`."""
+def citizen_service(
+    service: EService, offered: Callable[[Unit], None] | None = None
+) -> Callable[[View], View]:
+    """For `/v1/units/<unit>/...` views: `view(caller, unit, **rest)`. `offered`, when given,
+    decides instead of the unit's service list whether the unit offers what the view does (it
+    raises ServiceNotOffered), for services offered in parts, such as web booking."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         def guarded(unit: str, **rest: Any) -> Any:
             caller = authenticated_caller()
             found = registered_unit(unit)
-            if service not in found.services:
+            if offered is not None:
+                offered(found)
+            elif service not in found.services:
                 raise ServiceNotOffered(f"{found.name} does not offer {service.value}")
             return view(caller, found, **rest)
 

@@ -7,7 +7,8 @@ from flask import Response, g, jsonify
 PROBLEM_TYPE = "https://etjanst-gateway.example/problems/"
 
 
-def problem(status: int, code: str, title: str, detail: str) -> Response:
+def problem(status: int, code: str, title: str, detail: str, **members: object) -> Response:
+    """`members`: extension members of this kind of problem (RFC 9457, section 3.2)."""
     response = jsonify(
         type=PROBLEM_TYPE + code.lower().replace("_", "-"),
         title=title,
@@ -15,6 +16,7 @@ def problem(status: int, code: str, title: str, detail: str) -> Response:
         detail=detail,
         code=code,
         correlationId=g.get("correlation_id"),
+        **members,
     )
     response.status_code = status
     response.content_type = "application/problem+json"

@@ -38,12 +38,18 @@ class Caller:
         return self.acting_for or self.subject
 
 
+def check_proxy(caller: Caller, today: date) -> None:
+    """Raises ProxyNotAllowed when a guardian acts for a child who is 13 or older."""
+    child = caller.acting_for
+    if child is not None and age_on(child.birth_date, today) > PROXY_MAX_CHILD_AGE:
+        raise ProxyNotAllowed
+
+
 def list_refusal(caller: Caller, today: date) -> ListReason | None:
     """None when the list may be shown; otherwise why not. Raises ProxyNotAllowed for a proxy
     whose child is 13 or older."""
+    check_proxy(caller, today)
     if caller.acting_for is not None:
-        if age_on(caller.acting_for.birth_date, today) > PROXY_MAX_CHILD_AGE:
-            raise ProxyNotAllowed
         return ListReason.PROXY
     if age_on(caller.subject.birth_date, today) < LIST_MIN_AGE:
         return ListReason.UNDER_16
