@@ -69,8 +69,6 @@ class CosmicMock(SoapMock):
         return {
             "patients": len(dataset.patients),
             "records": sum(len(p.records) for p in dataset.patients),
-            "slots": len(dataset.scheduling.slots),
-            "bookings": len(dataset.scheduling.bookings),
         }
 
     def patients(self, dataset: CosmicDataset) -> list[Patient]:

@@ -87,9 +87,12 @@ def test_list_through_the_real_server(up: str) -> None:
     )
     assert response.status_code == 200
     assert "Alvedon" in [o["name"] for o in response.json()["ordinations"]]
-    assert requests.get(f"{up}/readyz", timeout=10).json()["upstreams"]["cosmic"] == {
-        "GetMedicationHistory": f"{up}/mocks/cosmic/GetMedicationHistory/2/rivtabp21"
-    }
+    assert (
+        requests.get(f"{up}/readyz", timeout=10).json()["upstreams"]["cosmic"][
+            "GetMedicationHistory"
+        ]
+        == f"{up}/mocks/cosmic/GetMedicationHistory/2/rivtabp21"
+    )
 
 
 def test_admin_state_holds_across_worker_processes(up: str) -> None:
