@@ -46,7 +46,9 @@ class Answer:
 
 
 def digest(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    """A hash of text parts; text that is not valid Unicode (lone surrogates) is hashed too."""
+    joined = "\x1f".join(parts)
+    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class IdempotencyStore:

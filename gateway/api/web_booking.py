@@ -25,7 +25,6 @@ from gateway.services.web_booking import Booked
 
 blueprint = Blueprint("web_booking", __name__)
 
-MAX_DAYS = 31  # one slot search covers at most this many days
 MAX_MESSAGE = 1000
 IDEMPOTENCY_KEY = "Idempotency-Key"
 
@@ -71,10 +70,6 @@ def slots(unit: str) -> Response:
 
 def _slots(caller: Caller, unit: Unit) -> Response:
     first, last = _date("from"), _date("to")
-    if last < first:
-        raise BadRequest("'to' is before 'from'")
-    if (last - first).days >= MAX_DAYS:
-        raise BadRequest(f"ask for at most {MAX_DAYS} days at a time")
     time_type = _optional_text("timeType")
     rebook = _optional_text("rebook")
     found = runtime().web_booking.slots(caller, unit, first, last, time_type, rebook)

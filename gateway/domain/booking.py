@@ -4,7 +4,7 @@ cancellation is late, which slots can still be booked. `now` always comes in as 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from gateway.domain.web_booking import Capability, WebBooking
 
@@ -53,6 +53,17 @@ def appointment(slot: Timeslot, web: WebBooking, now: datetime) -> Appointment:
         can_rebook=slot.rebook_allowed and web.offers(Capability.REBOOK),
         late_cancellation=is_late(slot.start, now, web),
     )
+
+
+SEARCH_DAYS = 31  # one slot search covers at most this many days
+
+
+def search_window(first: date, last: date, today: date) -> tuple[date, date] | None:
+    """The days a slot search asks the producer for: from `first`, but not before today (those
+    slots have begun), to `last`, but at most SEARCH_DAYS days; None when nothing is left."""
+    start = max(first, today)
+    end = min(last, start + timedelta(days=SEARCH_DAYS - 1))
+    return (start, end) if start <= end else None
 
 
 def bookable(slot: Timeslot, now: datetime) -> bool:

@@ -9,7 +9,15 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from gateway.domain.age import Caller, ProxyNotAllowed, check_proxy
-from gateway.domain.booking import Appointment, Named, Timeslot, appointment, bookable, is_late
+from gateway.domain.booking import (
+    Appointment,
+    Named,
+    Timeslot,
+    appointment,
+    bookable,
+    is_late,
+    search_window,
+)
 from gateway.domain.units import Unit
 from gateway.domain.web_booking import WebBooking
 from gateway.errors import (
@@ -88,7 +96,10 @@ class WebBookingService:
         now = self._allowed(caller)
         if rebook is not None:
             self._rebookable(caller, unit, rebook)
-        found = self.cosmic.available(unit.hsa_id, caller, first, last, time_type, rebook)
+        window = search_window(first, last, now.date())
+        if window is None:
+            return []
+        found = self.cosmic.available(unit.hsa_id, caller, *window, time_type, rebook)
         return [
             (self.slot_ids.issue(s), s)
             for s in sorted(found, key=lambda s: s.start)

@@ -11,6 +11,7 @@ from pathlib import Path
 from contracts.gateway import openapi_document
 
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
+CONFIG = Path(__file__).resolve().parents[2] / "schemathesis.toml"
 
 
 def test_openapi_document_is_the_one_served(base_url: str, http) -> None:
@@ -24,6 +25,8 @@ def test_schemathesis_finds_nothing(
     result = subprocess.run(
         [
             SCHEMATHESIS,
+            "--config-file",
+            str(CONFIG),
             "run",
             f"{base_url}/openapi.json",
             "--header",
@@ -34,8 +37,11 @@ def test_schemathesis_finds_nothing(
             "40",
             "--seed",
             "1",
+            # one worker: CPython 3.11 before 3.11.8 can fail parsing source in two threads at
+            # once (SystemError: AST constructor recursion depth mismatch), which hypothesis
+            # does to describe schemathesis's query-parameter filters
             "--workers",
-            "2",
+            "1",
             "--report",
             "junit",
             "--report-dir",

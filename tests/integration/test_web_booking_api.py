@@ -187,14 +187,22 @@ def test_slots_start_after_now_and_filter_by_time_type(api: Call, people: dict[s
     assert set(doctor[0]) == {"id", "start", "end", "timeType", "performer"}
 
 
+def test_a_slot_search_covers_at_most_31_days_from_today(
+    api: Call, people: dict[str, str], admin: Call
+) -> None:
+    who = people["adult-rules"]
+    wide = free_slots(api, who, **{"from": "2020-01-01", "to": "2030-01-01"})
+    assert wide[0]["start"].startswith("2026-11-25T11")  # today, after now
+    (search,) = sent(admin, "GetAvailableTimeslots")
+    assert ">20261125</" in search["request"]["body"] and ">20261225</" in search["request"]["body"]
+    assert free_slots(api, who, **{"from": "2026-11-27", "to": "2026-11-26"}) == []
+    assert free_slots(api, who, **{"from": "2026-11-20", "to": "2026-11-24"}) == []
+    assert len(sent(admin, "GetAvailableTimeslots")) == 1  # nothing left to ask for
+
+
 @pytest.mark.parametrize(
     "query",
-    [
-        {"from": "2026-11-25"},
-        {"from": "2026-11-25", "to": "2026-11-24"},
-        {"from": "2026-11-25", "to": "2027-01-25"},
-        {"from": "25/11/2026", "to": "2026-11-26"},
-    ],
+    [{"from": "2026-11-25"}, {"from": "25/11/2026", "to": "2026-11-26"}, {"to": "2026-11-26"}],
 )
 def test_a_bad_slot_search_is_a_bad_request(
     api: Call, people: dict[str, str], query: dict[str, str]
