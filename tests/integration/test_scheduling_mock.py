@@ -100,3 +100,10 @@ def test_faults_match_the_patient_of_a_booking(
     assert other.status_code == 200 and b"<ns:resultCode>OK<" in other.content
     again = book("198306213169")  # the slot is now taken
     assert b"Tiden har blivit upptagen av annan patient" in again.content
+
+
+def test_the_schedule_is_the_subject_of_care_s_own(send: Send) -> None:
+    headers = {"LogicalAddress": TENHULT, "Actor": ACTOR}
+    nobody = schedule(send, headers)  # PATIENT has no bookings; others at Tenhult do
+    assert nobody.status_code == 200 and b"timeslotDetail" not in nobody.content
+    assert b"timeslotDetail" in schedule(send, headers, patient="197903162381").content
