@@ -214,8 +214,8 @@ def _timeslots(payload: etree._Element, interaction: SchedulingInteraction) -> l
 
 
 def _timeslot(fields: dict[str, etree._Element]) -> Timeslot | None:
-    start = _local(CORE.text(fields, "startTimeInclusive"))
-    end = _local(CORE.text(fields, "endTimeExclusive"))
+    start = local_time(CORE.text(fields, "startTimeInclusive"))
+    end = local_time(CORE.text(fields, "endTimeExclusive"))
     facility = CORE.text(fields, "healthcare_facility")
     if start is None or end is None or facility is None:
         return None
@@ -238,7 +238,7 @@ def _named(fields: dict[str, etree._Element], id_tag: str, name_tag: str) -> Nam
     return Named(found, CORE.text(fields, name_tag)) if found else None
 
 
-def _local(text: str | None) -> datetime | None:
+def local_time(text: str | None) -> datetime | None:
     """yyyyMMddHHmmss in Swedish local time -> an aware moment."""
     moment = timestamp(text)
     return moment.replace(tzinfo=STOCKHOLM) if moment else None
