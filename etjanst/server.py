@@ -58,7 +58,7 @@ def _builtin(settings: Settings) -> list[Upstream]:
 def mock_config(settings: Settings, state_dir: Path) -> MockConfig:
     return MockConfig(
         state_path=state_dir / "mocks.sqlite3",
-        today=settings.today,
+        today=settings.pinned_today(),
         journal_size=settings.mocks.journal_size,
         options=settings.mocks.options,
     )

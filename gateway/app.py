@@ -22,6 +22,7 @@ from gateway.api import (
     prescriptions,
     staff,
     units,
+    web_booking,
 )
 from gateway.api.problems import problem
 from gateway.context import correlation_id
@@ -55,6 +56,7 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(prescriptions.blueprint)
     app.register_blueprint(high_cost.blueprint)
     app.register_blueprint(listing.blueprint)
+    app.register_blueprint(web_booking.blueprint)
     _correlation(app)
     _errors(app)
     return app
@@ -85,9 +87,7 @@ def _errors(app: Flask) -> None:
     def api_error(exc: ApiError) -> Response:
         if isinstance(exc, UpstreamError):
             log.warning("%s %s [%s]", exc.code, mask_text(exc.detail), g.get("correlation_id"))
-        response = problem(
-            exc.status, exc.code, exc.title, mask_text(exc.detail), **exc.extensions()
-        )
+        response = problem(exc.status, exc.code, exc.title, mask_text(exc.detail), **exc.members)
         if exc.status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         return response

@@ -8,13 +8,11 @@ class ApiError(Exception):
     code = "INTERNAL_ERROR"
     title = "Internal error"
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, **members: object) -> None:
+        """`members`: further members of the problem document (e.g. `alternative`)."""
         super().__init__(detail)
         self.detail = detail
-
-    def extensions(self) -> dict[str, object]:
-        """Further members of the problem document."""
-        return {}
+        self.members = members
 
 
 class BadRequest(ApiError):
@@ -79,3 +77,24 @@ class UpstreamUnavailable(UpstreamError):
 
 class UpstreamTimeout(UpstreamError):
     status, code, title = 504, "UPSTREAM_TIMEOUT", "The upstream did not answer in time"
+
+
+# web booking ---------------------------------------------------------------------------------
+class InvalidSlot(ApiError):
+    status, code, title = 400, "INVALID_SLOT", "Not a bookable slot"
+
+
+class AppointmentNotFound(ApiError):
+    status, code, title = 404, "APPOINTMENT_NOT_FOUND", "No such appointment"
+
+
+class SlotTaken(ApiError):
+    status, code, title = 409, "SLOT_TAKEN", "The slot has been taken"
+
+
+class CancelNotAllowed(ApiError):
+    status, code, title = 422, "CANCEL_NOT_ALLOWED", "This appointment cannot be cancelled here"
+
+
+class RebookNotAllowed(ApiError):
+    status, code, title = 422, "REBOOK_NOT_ALLOWED", "This appointment cannot be rebooked here"

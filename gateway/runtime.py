@@ -21,6 +21,8 @@ from gateway.services.high_cost_pharmaceuticals import HighCostPharmaceuticals
 from gateway.services.listing import ListingService
 from gateway.services.prescriptions import Prescriptions
 from gateway.services.renew_prescription import RenewPrescription
+from gateway.services.slot_ids import SlotIds
+from gateway.services.web_booking import WebBookingService
 from gateway.settings import Settings
 from gateway.upstreams.cosmic import CosmicClient
 from gateway.upstreams.ehm_hkdb import HkdbClient
@@ -50,6 +52,7 @@ class Runtime:
     prescriptions: Prescriptions
     high_cost_pharmaceuticals: HighCostPharmaceuticals
     listing: ListingService
+    web_booking: WebBookingService
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -100,6 +103,11 @@ class Runtime:
                 _typed(upstreams["ehm_hkdb"], HkdbClient)
             ),
             listing=ListingService(_typed(upstreams["listing"], ListingClient)),
+            web_booking=WebBookingService(
+                _typed(upstreams["cosmic"], CosmicClient),
+                SlotIds(settings.booking.slot_secret or settings.auth.hs256_secret or ""),
+                settings.now_moment,
+            ),
         )
 
     def install(self, app: Flask) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,10 +28,11 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from contracts.clock import today_in_stockholm
+from contracts.clock import STOCKHOLM, now_in_stockholm, today_in_stockholm
 from contracts.registry import UPSTREAMS
 from contracts.upstream import Upstream, resolve
 from gateway.domain.units import EService, Unit, link_groups, normalise_unit_id
+from gateway.domain.web_booking import WebBooking
 from gateway.upstreams.settings import UpstreamSettings
 
 DEVELOPMENT_SECRET = "etjanst-development-secret-not-for-production"
@@ -63,10 +64,31 @@ Upstreams = create_model(
 )
 
 
+class WebBookingSettings(Section):
+    """What the unit offers on the web for appointments (web booking in Cosmic)."""
+
+    view: bool = True
+    cancel: bool = False
+    rebook: bool = False
+    book: bool = False
+    late_cancellation_hours: int = Field(
+        24, ge=0, le=720, description="Cancelling later than this may be charged"
+    )
+
+
 class UnitSettings(Section):
     name: str
     services: list[EService] = []
     linked: list[str] = Field([], description="Units whose ordinations show together with these")
+    web_booking: WebBookingSettings | None = Field(
+        None, description="Web booking; setting it adds web-booking to the unit's services"
+    )
+
+    @model_validator(mode="after")
+    def _web_booking_described(self) -> UnitSettings:
+        if EService.WEB_BOOKING in self.services and self.web_booking is None:
+            raise ValueError("a unit with web-booking in its services needs a web_booking table")
+        return self
 
 
 class AuthSettings(Section):
@@ -115,6 +137,12 @@ class StoreSettings(Section):
         return self.url or f"sqlite+pysqlite:///{self.sqlite_path}"
 
 
+class BookingSettings(Section):
+    slot_secret: str | None = Field(
+        None, description="Signs the slot ids the gateway issues; default: auth.hs256_secret"
+    )
+
+
 class MockSettings(Section):
     journal_size: int = Field(1000, gt=0)
     state_dir: Path | None = Field(None, description="Shared mock state; a temp dir when unset")
@@ -135,6 +163,7 @@ DEFAULT_UNITS: dict[str, dict[str, Any]] = {
     "SE2321000057-5VTN": {
         "name": "Tenhults vårdcentral",
         "services": [EService.RENEW_PRESCRIPTION, EService.WEB_BOOKING, EService.SEND_MESSAGE],
+        "web_booking": {"view": True, "cancel": True, "rebook": True, "book": True},
     },
     "SE2321000057-5RB2": {
         "name": "Vårdcentralen Bra Liv Eksjö",
@@ -144,10 +173,12 @@ DEFAULT_UNITS: dict[str, dict[str, Any]] = {
         "name": "Hjärtmottagningen, Länssjukhuset Ryhov",
         "services": [EService.RENEW_PRESCRIPTION],
         "linked": ["SE2321000057-4K1D"],
+        "web_booking": {"view": True, "cancel": True, "late_cancellation_hours": 72},
     },
     "SE2321000057-4K1D": {
         "name": "Diabetesmottagningen, Länssjukhuset Ryhov",
         "services": [EService.RENEW_PRESCRIPTION],
+        "web_booking": {"view": True, "cancel": True, "late_cancellation_hours": 72},
     },
     "SE2321000057-5SXK": {"name": "Blodcentralen Eksjö", "services": []},
 }
@@ -159,6 +190,9 @@ class Settings(BaseSettings):
     )
 
     today: date | None = Field(None, description="Pin 'today' (YYYY-MM-DD) for gateway and mocks")
+    now: datetime | None = Field(
+        None, description="Pin the clock (ISO 8601 with offset); also fixes 'today'"
+    )
     consumer_hsa_id: str = Field(
         "SE2321000057-E1177", description="x-rivta-original-serviceconsumer-hsaid"
     )
@@ -168,13 +202,27 @@ class Settings(BaseSettings):
     )
     auth: AuthSettings = AuthSettings()
     outpatient_fees: OutpatientFeeSettings = OutpatientFeeSettings()
+    booking: BookingSettings = Field(default_factory=BookingSettings)
     mocks: MockSettings = MockSettings()
     store: StoreSettings = Field(default_factory=StoreSettings)
+
+    @field_validator("now")
+    @classmethod
+    def _now_has_offset(cls, now: datetime | None) -> datetime | None:
+        if now is not None and now.utcoffset() is None:
+            raise ValueError("give the offset, e.g. 2026-12-01T09:00:00+01:00")
+        return now
 
     @field_validator("units")
     @classmethod
     def _canonical_unit_ids(cls, units: dict[str, UnitSettings]) -> dict[str, UnitSettings]:
         return {normalise_unit_id(hsa_id): unit for hsa_id, unit in units.items()}
+
+    @model_validator(mode="after")
+    def _slot_ids_can_be_signed(self) -> Settings:
+        if not (self.booking.slot_secret or self.auth.hs256_secret):
+            raise ValueError("booking.slot_secret is required when auth has no hs256_secret")
+        return self
 
     @model_validator(mode="after")
     def _links_name_known_units(self) -> Settings:
@@ -195,16 +243,33 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return init_settings, env_settings, TomlConfigSettingsSource(settings_cls)
 
+    def pinned_today(self) -> date | None:
+        """`today`, or the date of `now` in Europe/Stockholm; None when neither is pinned."""
+        if self.today is None and self.now is not None:
+            return self.now.astimezone(STOCKHOLM).date()
+        return self.today
+
     def today_date(self) -> date:
         """The date in Europe/Stockholm, unless pinned."""
-        return today_in_stockholm(self.today)
+        return today_in_stockholm(self.pinned_today())
+
+    def now_moment(self) -> datetime:
+        """Now in Europe/Stockholm: `now` if pinned; on a pinned `today`, that day at the
+        current time of day, so that 'now' and 'today' always agree."""
+        return now_in_stockholm(self.now, self.today)
 
     def upstream(self, name: str) -> UpstreamSettings:
         return getattr(self.upstreams, name)
 
     def unit_registry(self) -> dict[str, Unit]:
         return {
-            hsa_id: Unit(hsa_id=hsa_id, name=u.name, services=frozenset(u.services))
+            hsa_id: Unit(
+                hsa_id=hsa_id,
+                name=u.name,
+                services=frozenset(u.services)
+                | ({EService.WEB_BOOKING} if u.web_booking else frozenset()),
+                web_booking=WebBooking(**u.web_booking.model_dump()) if u.web_booking else None,
+            )
             for hsa_id, u in self.units.items()
         }
 

@@ -103,6 +103,8 @@ def people(today: date) -> dict[str, Person]:
         Person(
             "turns-85-tomorrow", identity(turns_85_today + timedelta(days=1), 321), "Sven", "Björk"
         ),
+        # web booking
+        Person("booked-appointments", identity(date(1979, 3, 16), 238), "Mikael", "Strömberg"),
         # choice of care (listing)
         Person("listed", identity(date(1972, 5, 17), 238), "Johan", "Eklund"),
         Person("not-listed", identity(date(1990, 9, 3), 147), "Emma", "Sandberg"),

@@ -3,8 +3,10 @@ the mock's admin API. 'Today' is pinned so the default dataset and the rules lin
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,18 +31,21 @@ PNR_OID = PERSONNUMMER_OID
 
 
 def make_settings(**overrides: Any) -> Settings:
-    values: dict[str, Any] = {"today": TODAY, "auth": {"hs256_secret": SECRET}}
+    """Settings for a test server: today pinned, the test secret, a database of its own."""
+    database = Path(tempfile.mkdtemp(prefix="etjanst-test-store-")) / "gateway.sqlite3"
+    values: dict[str, Any] = {
+        "today": TODAY,
+        "auth": {"hs256_secret": SECRET},
+        "store": {"sqlite_path": database},
+    }
     values.update(overrides)
     return load_settings(**values)
 
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    # a short read timeout keeps the timeout test quick; a database of the session's own
-    database = tmp_path_factory.mktemp("store") / "gateway.sqlite3"
-    return make_settings(
-        upstreams={"cosmic": {"read_timeout_s": 1.0}}, store={"sqlite_path": database}
-    )
+    # a short read timeout keeps the timeout test quick
+    return make_settings(upstreams={"cosmic": {"read_timeout_s": 1.0}})
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from .server import REQUEST_TIMEOUT_S, BenchError, Server, machine_busy_seconds,
 
 @dataclass(frozen=True)
 class Request:
-    """One HTTP request, sent again and again. `describe` is called once, on a 200 answer,
+    """One HTTP request, sent again and again. `describe` is called once, on a 2xx answer,
     before any load: it raises BenchError if that is not the answer to measure, and otherwise
     says in a few words what came back, so that a run shows what it measured."""
 
@@ -25,7 +25,8 @@ class Request:
     path: str
     describe: Callable[[requests.Response], str]
     headers: Mapping[str, str] = field(default_factory=dict)
-    body: bytes | None = None
+    # a callable gives each request its own body (e.g. a new slot to book each time)
+    body: bytes | Callable[[], bytes] | None = None
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,14 @@ class Variant:
             r.method,
             self.base_url + r.path,
             headers=dict(r.headers),
-            data=r.body,
+            data=r.body() if callable(r.body) else r.body,
             timeout=REQUEST_TIMEOUT_S,
         )
 
     def check(self, session: requests.Session) -> str:
         """One request that must succeed: what `describe` makes of it, and its size."""
         response = self.send(session)
-        if response.status_code != 200:
+        if not 200 <= response.status_code < 300:
             raise BenchError(
                 f"{self.name}: HTTP {response.status_code}: {response.text[:300]!r} (before load)"
             )

@@ -1,7 +1,8 @@
-"""Cambio Cosmic: GetMedicationHistory v2 (clinicalprocess:activityprescription:actoutcome),
-RIVTABP21."""
+"""Cambio Cosmic: GetMedicationHistory v2 (clinicalprocess:activityprescription:actoutcome) and
+web booking over crm:scheduling 1.1 (contracts/cosmic/scheduling/), RIVTABP21."""
 
 from contracts import CONTRACTS_DIR
+from contracts.cosmic.scheduling import INTERACTIONS as SCHEDULING_INTERACTIONS
 from contracts.riv import interaction_path
 from contracts.upstream import Interaction, Upstream
 
@@ -22,9 +23,9 @@ SOAP_ACTION = f"{RESPONDER_NS}:{OPERATION}"
 
 UPSTREAM = Upstream(
     name="cosmic",
-    title="Cambio Cosmic: GetMedicationHistory v2 (RIVTABP21)",
+    title="Cambio Cosmic: GetMedicationHistory v2 and crm:scheduling 1.1 (RIVTABP21)",
     protocol="soap",
-    interactions=(Interaction(OPERATION, interaction_path(OPERATION, 2)),),
+    interactions=(Interaction(OPERATION, interaction_path(OPERATION, 2)), *SCHEDULING_INTERACTIONS),
     client="gateway.upstreams.cosmic:CosmicClient",
     mock="mocks.cosmic.mock:CosmicMock",
     logical_address="SE2321000057-7P8R",

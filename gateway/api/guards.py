@@ -43,16 +43,22 @@ def registered_unit(unit: str) -> Unit:
     return found
 
 
-def citizen_service(service: EService | None) -> Callable[[View], View]:
-    """For `/v1/units/<unit>/...` views: `view(caller, unit, **rest)`. With `service` None the
-    view checks what the unit offers itself (the e-service catalogue)."""
+def citizen_service(
+    service: EService | None, offered: Callable[[Unit], None] | None = None
+) -> Callable[[View], View]:
+    """For `/v1/units/<unit>/...` views: `view(caller, unit, **rest)`. `offered`, when given,
+    decides instead of the unit's service list whether the unit offers what the view does (it
+    raises ServiceNotOffered), for services offered in parts, such as web booking; with
+    `service` None the view checks what the unit offers itself (the e-service catalogue)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         def guarded(unit: str, **rest: Any) -> Any:
             caller = _token_caller()
             found = registered_unit(unit)
-            if service is not None and service not in found.services:
+            if offered is not None:
+                offered(found)
+            elif service is not None and service not in found.services:
                 raise ServiceNotOffered(f"{found.name} does not offer {service.value}")
             runtime().guardianship.check(caller)
             return view(caller, found, **rest)

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from gateway.domain.web_booking import WebBooking
+
 # SE + organisation number (10 digits, or 12 with a 16 prefix) + '-' + alphanumeric suffix.
 HSA_ID = re.compile(r"SE(?:\d{10}|16\d{10})-[A-Za-z0-9]{1,20}", re.IGNORECASE)
 
@@ -28,6 +30,7 @@ class Unit:
     hsa_id: str
     name: str
     services: frozenset[EService]
+    web_booking: WebBooking | None = None  # what it offers for appointments; None: nothing
 
 
 def normalise_unit_id(text: str) -> str:

@@ -27,11 +27,8 @@ class InvalidAnswers(ApiError):
     status, code, title = 422, "INVALID_ANSWERS", "The answers do not fit the e-service"
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in sorted(errors.items())))
+        super().__init__("; ".join(f"{k}: {v}" for k, v in sorted(errors.items())), errors=errors)
         self.errors = errors
-
-    def extensions(self) -> dict[str, object]:
-        return {"errors": self.errors}
 
 
 class CaseNotFound(ApiError):

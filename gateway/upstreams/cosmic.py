@@ -26,6 +26,8 @@ from contracts.cosmic import (
 from gateway.domain.identity import Identity
 from gateway.domain.ordinations import Drug, MedicationRecord
 from gateway.errors import UpstreamBusinessError, UpstreamInvalidResponse
+from gateway.upstreams.cosmic_scheduling import CONTRACTS as SCHEDULING
+from gateway.upstreams.cosmic_scheduling import CosmicScheduling
 from gateway.upstreams.http import UpstreamContext
 from gateway.upstreams.riv_xml import Elements, boolean, number, timestamp
 from gateway.upstreams.settings import UpstreamSettings
@@ -47,9 +49,9 @@ class MedicationHistory:
 CONTRACT = SoapContract(WSDL, BINDING, RESPONDER_XSD, frozenset({RESPONDER_NS, CORE_NS}))
 
 
-class CosmicClient(RivSoapClient):
+class CosmicClient(CosmicScheduling, RivSoapClient):
     def __init__(self, settings: UpstreamSettings, context: UpstreamContext) -> None:
-        super().__init__(UPSTREAM, settings, context, {OPERATION: CONTRACT})
+        super().__init__(UPSTREAM, settings, context, {OPERATION: CONTRACT, **SCHEDULING})
 
     def medication_history(
         self, patient: Identity, units: Iterable[str], start: date, end: date

@@ -116,12 +116,24 @@ class RivSoapClient:
             )
             self._readers[operation] = _AnswerReader.for_contract(contract)
 
-    def call(self, operation: str, logical_address: str | None = None, **arguments: Any) -> Reply:
+    def call(
+        self,
+        operation: str,
+        *,
+        logical_address: str | None = None,
+        soap_headers: dict[str, Any] | None = None,
+        **arguments: Any,
+    ) -> Reply:
         """Send, then return the Body's payload; raises the gateway's upstream errors.
-        `logical_address`: where this one call is routed (e.g. a county code), instead of the
-        upstream's configured LogicalAddress."""
+
+        `logical_address`: where the platform routes this call, when it is not the upstream's
+        configured one (crm:scheduling routes by care unit); `soap_headers`: further SOAP
+        headers the operation's WSDL declares (e.g. RIV-TA's Actor)."""
         with self.http.measured(operation):
-            headers = {"LogicalAddress": logical_address or self.settings.logical_address}
+            headers = {
+                "LogicalAddress": logical_address or self.settings.logical_address,
+                **(soap_headers or {}),
+            }
             service = self._services[operation]
             received = getattr(service, operation)(_soapheaders=headers, **arguments)
             payload = self._payload(received)

@@ -1,4 +1,6 @@
-"""The Cosmic mock: GetMedicationHistory v2 over the kit's SOAP adapter."""
+"""The Cosmic mock: GetMedicationHistory v2 and web booking (crm:scheduling 1.1) over the kit's
+SOAP adapter. Medication history answers from the dataset; web booking works on entities in the
+shared store (scheduling_models.py), seeded from the dataset's `scheduling` part."""
 
 from __future__ import annotations
 
@@ -9,15 +11,24 @@ from lxml import etree
 
 from contracts.cosmic import CORE_NS, OPERATION, RESPONDER_NS, RESPONDER_XSD, SOAP_ACTION, UPSTREAM
 from contracts.cosmic import WSDL as MEDICATION_HISTORY_WSDL
+from contracts.cosmic.scheduling import SCHEDULING
 from mocks.cosmic.data import default_dataset
 from mocks.cosmic.models import CosmicDataset
 from mocks.cosmic.responses import get_medication_history
+from mocks.cosmic.scheduling_data import scheduling_dataset
+from mocks.cosmic.scheduling_models import SchedulingBackend, seed
+from mocks.cosmic.scheduling_responses import HANDLERS
 from mocks.kit.mock import Patient
 from mocks.kit.soap import SoapMock, SoapOperation
+from mocks.kit.store import Entities
 
 
 def _patient(payload: etree._Element) -> str | None:
     return payload.findtext(f"{{{RESPONDER_NS}}}patientId/{{{CORE_NS}}}id")
+
+
+def _scheduling_backend(mock: CosmicMock) -> SchedulingBackend:
+    return SchedulingBackend(mock.store, mock.name, mock.dataset().scheduling)
 
 
 class CosmicMock(SoapMock):
@@ -33,10 +44,26 @@ class CosmicMock(SoapMock):
             handler=get_medication_history,
             patient=_patient,
         ),
+        *(
+            SoapOperation(
+                name=interaction.operation,
+                element=interaction.element,
+                soap_action=interaction.soap_action,
+                wsdl=interaction.wsdl,
+                schema=interaction.schema,
+                handler=HANDLERS[interaction.operation][0],
+                patient=HANDLERS[interaction.operation][1],
+                backend=_scheduling_backend,
+            )
+            for interaction in SCHEDULING
+        ),
     )
 
     def default_dataset(self, today: date) -> dict[str, Any]:
-        return default_dataset(today)
+        return {**default_dataset(today), "scheduling": scheduling_dataset(today)}
+
+    def seed(self, tx: Entities, document: Any) -> None:
+        seed(tx, document.get("scheduling"))
 
     def summary(self, dataset: CosmicDataset) -> dict[str, int]:
         return {
@@ -45,4 +72,7 @@ class CosmicMock(SoapMock):
         }
 
     def patients(self, dataset: CosmicDataset) -> list[Patient]:
-        return [Patient(p.id, p.label) for p in dataset.patients]
+        """Everyone the medication records or the bookings are for, each once."""
+        found = {p.id: Patient(p.id, p.label) for p in dataset.scheduling.patients}
+        found.update({p.id: Patient(p.id, p.label) for p in dataset.patients})
+        return list(found.values())

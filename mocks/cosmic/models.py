@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as ChecksumError
 
+from mocks.cosmic.scheduling_models import SchedulingDataset
+
 
 class Drug(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -72,6 +74,7 @@ class CosmicDataset(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sourceSystemHSAId: str = "SE2321000057-7P8R"
     patients: list[Patient] = []
+    scheduling: SchedulingDataset = Field(default_factory=SchedulingDataset)  # web booking
     # Each record's XML, rendered and validated once per dataset version (see responses.py).
     _rendered: dict[int, bytes] = PrivateAttr(default_factory=dict)
 

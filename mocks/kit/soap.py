@@ -98,6 +98,9 @@ class SoapOperation:
     # the answer is valid without validating megabytes on every request).
     handler: Callable[[Call], bytes]
     patient: Callable[[etree._Element], str | None]  # where the request names the patient
+    # What the handler gets as `call.backend`; None: the mock's own backend(). For operations
+    # that keep state of their own next to a mock's other operations.
+    backend: Callable[[Any], Any] | None = None
 
 
 ENVELOPE_START = (
@@ -201,7 +204,7 @@ class SoapMock(Mock):
         call = Call(
             message,
             incoming.logical_address or "",
-            self.backend(),
+            operation.backend(self) if operation.backend else self.backend(),
             self.config.today_date(),
             business if isinstance(business, ResultFault) else None,
             _schema(operation.schema),

@@ -11,6 +11,7 @@ import zeep
 from lxml import etree
 
 from contracts.cosmic import RESPONDER_NS
+from contracts.cosmic import UPSTREAM as COSMIC
 from contracts.riv import REGISTRY_NS
 from mocks.kit import soap as soap_kit
 from tests.conftest import ADMIN, COSMIC_ENDPOINT, PNR_OID, TENHULT, post_to_cosmic
@@ -219,7 +220,7 @@ def test_stub_served_verbatim_matched_and_counted(
     [
         ("faults", {"type": "earthquake"}, 400),
         ("faults", {"type": "latency", "ms": -1}, 400),
-        ("faults", {"type": "soap_fault", "operation": "MakeBooking"}, 400),
+        ("faults", {"type": "soap_fault", "operation": "GetAllPerformers"}, 400),
         ("stubs", {"operation": "GetMedicationHistory"}, 400),
         ("stubs", {"operation": "GetMedicationHistory", "body": "x", "times": 0}, 400),
     ],
@@ -275,9 +276,11 @@ def test_logical_address_match(
 
 def test_index_lists_the_mocks(http: requests.Session, base_url: str) -> None:
     cosmic = http.get(f"{base_url}/mocks/", timeout=10).json()["mocks"]["cosmic"]
-    assert cosmic["endpoints"] == {"GetMedicationHistory": f"{base_url}{COSMIC_ENDPOINT}"}
-    assert cosmic["wsdl"] == {"GetMedicationHistory": f"{base_url}{COSMIC_ENDPOINT}?wsdl"}
-    assert cosmic["operations"] == ["GetMedicationHistory"]
+    operations = [i.operation for i in COSMIC.interactions]
+    assert cosmic["operations"] == operations
+    assert cosmic["endpoints"]["GetMedicationHistory"] == f"{base_url}{COSMIC_ENDPOINT}"
+    assert cosmic["endpoints"]["MakeBooking"] == f"{base_url}/mocks/cosmic/MakeBooking/1/rivtabp21"
+    assert cosmic["wsdl"] == {op: f"{url}?wsdl" for op, url in cosmic["endpoints"].items()}
     # every link it gives answers
     assert http.get(cosmic["admin"], timeout=10).json()["endpoints"] == cosmic["endpoints"]
     assert http.get(cosmic["wsdl"]["GetMedicationHistory"], timeout=10).status_code == 200
@@ -287,7 +290,8 @@ def test_admin_lists_the_test_patients(http: requests.Session, base_url: str) ->
     listed = http.get(f"{base_url}{ADMIN}/patients", timeout=10).json()["patients"]
     by_label = {p["label"]: p["id"] for p in listed}
     dataset = http.get(f"{base_url}{ADMIN}/dataset", timeout=10).json()
-    assert by_label == {p["label"]: p["id"] for p in dataset["patients"]}
+    everyone = [*dataset["patients"], *dataset["scheduling"]["patients"]]
+    assert by_label == {p["label"]: p["id"] for p in everyone}
     assert "adult-rules" in by_label and "many-records" in by_label
 
 

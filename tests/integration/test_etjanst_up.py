@@ -32,7 +32,14 @@ def free_port() -> int:
 
 
 def environment() -> dict[str, str]:
-    return {**os.environ, "ETJANST_TODAY": "2026-11-25", "ETJANST_AUTH__HS256_SECRET": SECRET}
+    """Today pinned, the test secret, and a gateway database of its own."""
+    database = Path(tempfile.mkdtemp(prefix="etjanst-test-store-")) / "gateway.sqlite3"
+    return {
+        **os.environ,
+        "ETJANST_TODAY": "2026-11-25",
+        "ETJANST_AUTH__HS256_SECRET": SECRET,
+        "ETJANST_STORE__SQLITE_PATH": str(database),
+    }
 
 
 @contextmanager
@@ -88,9 +95,12 @@ def test_list_through_the_real_server(up: str) -> None:
     )
     assert response.status_code == 200
     assert "Alvedon" in [o["name"] for o in response.json()["ordinations"]]
-    assert requests.get(f"{up}/readyz", timeout=10).json()["upstreams"]["cosmic"] == {
-        "GetMedicationHistory": f"{up}/mocks/cosmic/GetMedicationHistory/2/rivtabp21"
-    }
+    assert (
+        requests.get(f"{up}/readyz", timeout=10).json()["upstreams"]["cosmic"][
+            "GetMedicationHistory"
+        ]
+        == f"{up}/mocks/cosmic/GetMedicationHistory/2/rivtabp21"
+    )
 
 
 def test_admin_state_holds_across_worker_processes(up: str) -> None:

@@ -19,6 +19,14 @@ def test_the_registry_lists_every_unit_without_a_token(
         "name": "Tenhults vårdcentral",
         "services": ["renew-prescription", "send-message", "web-booking"],
         "linked": [],
+        "webBooking": {
+            "view": True,
+            "cancel": True,
+            "rebook": True,
+            "book": True,
+            "lateCancellationHours": 24,
+        },
+        "alternatives": [],
     }
     assert units["SE2321000057-5SXK"]["services"] == []
     assert len(units) == 5

@@ -139,7 +139,10 @@ def test_proxy_variables_are_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
             "https://ntjp.test/a/GetMedicationHistory/2/rivtabp21",
         ),
         (
-            {"endpoints": {"GetMedicationHistory": "https://elsewhere.test/gmh"}},
+            {
+                "url": "https://ntjp.test/base",
+                "endpoints": {"GetMedicationHistory": "https://elsewhere.test/gmh"},
+            },
             "https://elsewhere.test/gmh",
         ),
     ],
@@ -151,7 +154,7 @@ def test_each_interaction_endpoint_is_derived_from_the_base_url(
 
     settings = load_settings(upstreams={"cosmic": configured})
     http = UpstreamHttp(COSMIC, settings.upstream("cosmic"), UpstreamMetrics(CollectorRegistry()))
-    assert http.endpoints() == {"GetMedicationHistory": expected}
+    assert http.endpoints()["GetMedicationHistory"] == expected
 
 
 def test_production_factory_reads_config_and_environment(
@@ -166,9 +169,9 @@ def test_production_factory_reads_config_and_environment(
     )
     monkeypatch.setenv("ETJANST_CONFIG", str(config))
     ready = create().test_client().get("/readyz").json["upstreams"]
-    assert ready["cosmic"] == {
-        "GetMedicationHistory": "https://cosmic.test/x/GetMedicationHistory/2/rivtabp21"
-    }
+    assert ready["cosmic"]["GetMedicationHistory"] == (
+        "https://cosmic.test/x/GetMedicationHistory/2/rivtabp21"
+    )
     assert set(ready) == {u.name for u in UPSTREAMS}
     monkeypatch.delenv("ETJANST_CONFIG")
     with pytest.raises(ValueError, match=r"upstreams\.cosmic\.url is not set"):
