@@ -33,6 +33,10 @@ class Upstream:
     mock: str  # "mocks.<name>.mock:<Mock>": the built-in, offline producer
     logical_address: str | None = None  # default RIV-TA LogicalAddress (SOAP upstreams)
     suite: str | None = None  # the consumer contract suite's folder under contracts/suites/
+    # The contract owners' producer test suite, our implementation: a folder under
+    # contracts/suites/ (e.g. "producer/get_medication_history"), shared by every upstream
+    # that produces the same contract.
+    producer_suite: str | None = None
 
     @property
     def mock_path(self) -> str:

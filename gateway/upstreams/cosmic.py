@@ -106,9 +106,8 @@ def _record(element: etree._Element) -> MedicationRecord | None:
     chain_root = CORE.text(prescription, "prescriptionChainId", "root")
     chain_ext = CORE.text(prescription, "prescriptionChainId", "extension")
     chain = f"{chain_root or ''}/{chain_ext or ''}" if (chain_root or chain_ext) else None
-    unit = CORE.text(author, "healthcareProfessionalCareUnitHSAId") or CORE.text(
-        prescriber, "healthcareProfessionalCareUnitHSAId"
-    )
+    # The care unit is the record header's: the contract forbids it in prescriber.
+    unit = CORE.text(author, "healthcareProfessionalCareUnitHSAId")
     return MedicationRecord(
         prescription_id=prescription_id,
         chain_id=chain,
