@@ -447,7 +447,7 @@ def _national_suite(today: date) -> dict[str, Any]:
         dispensationAuthorization=_dispensation(4, started, merchandise),
         administrations=[_administration(4, started, {**merchandise, "dosages": [tablet]})],
     )
-    b.add(  # self-medication: generics, conditional dosage, started (8.5), not for the patient
+    b.add(  # self-medication: generics, conditional dosage, started (8.5)
         "Alvedon",
         b.at(41),
         drug_overrides={**no_drug, **generics},
@@ -455,15 +455,15 @@ def _national_suite(today: date) -> dict[str, Any]:
         prescriberName=None,
         prescriberHSAId=None,
         startOfTreatment=b.at(40).isoformat(),
-        approvedForPatient=False,
         dispensationAuthorization=_dispensation(5, b.at(40), {**generics, "dosages": []}),
         administrations=[_administration(5, b.at(40), generics)],
     )
-    b.add(  # free text, registered only (8.6), at another unit of another care giver
+    b.add(  # free text, registered only (8.6), elsewhere, not for the patient
         "Alvedon",
         b.at(20),
         unit=EKSJO,
         careGiverHSAId="SE2321000057-1004",
+        approvedForPatient=False,
         drug_overrides={**no_drug, **free_text},
         typeOfPrescription="U",
         selfMedication=True,

@@ -4,6 +4,7 @@ contract says (care units, care givers, date-period overlap, status, chain) and 
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 
 from lxml import etree
 
@@ -61,16 +62,9 @@ def get_medication_history(call: Call) -> bytes:
     )
     contacts = {c.text.strip() for c in request.iterfind(f"{R}careContactId") if c.text}
 
-    def render(record: Record) -> bytes:
-        assert patient is not None
-        wrapper = etree.Element(f"{R}GetMedicationHistoryResponse", nsmap=NSMAP)
-        _render_record(wrapper, record, patient, dataset.sourceSystemHSAId)
-        _result(wrapper, "OK")
-        return etree.tostring(call.validated(wrapper)[0])
-
     # Nullified records are left out, as a real producer does (the contract forbids `nullified`).
     records = [
-        dataset.rendered(record, render)
+        dataset.rendered(record, partial(_validated_record, call, patient))
         for record in (patient.records if patient else [])
         if not record.nullified
         and (not units or record.careUnitHSAId.upper() in units)
@@ -83,6 +77,13 @@ def get_medication_history(call: Call) -> bytes:
     if call.result is not None:  # INFO: done, with a message the citizen must see
         return _answer(call, records, "INFO", call.result.message, call.result.errorCode)
     return _answer(call, records, "OK")
+
+
+def _validated_record(call: Call, patient: Patient, record: Record) -> bytes:
+    wrapper = etree.Element(f"{R}GetMedicationHistoryResponse", nsmap=NSMAP)
+    _render_record(wrapper, record, patient, call.backend.sourceSystemHSAId)
+    _result(wrapper, "OK")
+    return etree.tostring(call.validated(wrapper)[0])
 
 
 def _answer(
