@@ -17,6 +17,7 @@ from lxml import etree
 from contracts.cosmic import (
     BINDING,
     CORE_NS,
+    EXTENSION_NS,
     OPERATION,
     RESPONDER_NS,
     RESPONDER_XSD,
@@ -44,7 +45,9 @@ class MedicationHistory:
     message: str | None
 
 
-CONTRACT = SoapContract(WSDL, BINDING, RESPONDER_XSD, frozenset({RESPONDER_NS, CORE_NS}))
+CONTRACT = SoapContract(
+    WSDL, BINDING, RESPONDER_XSD, frozenset({RESPONDER_NS, CORE_NS, EXTENSION_NS})
+)
 
 
 class CosmicClient(RivSoapClient):

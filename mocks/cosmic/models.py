@@ -117,11 +117,7 @@ class Drug(BaseModel):
 
     @model_validator(mode="after")
     def _one_choice(self) -> Drug:
-        given = [
-            choice
-            for choice, fields in DRUG_CHOICES.items()
-            if any(getattr(self, name) is not None for name in fields)
-        ]
+        given = self._choices()
         if len(given) != 1:
             raise ValueError(
                 "a drug is exactly one of " + ", ".join(DRUG_CHOICES) + f"; got {given or 'none'}"
@@ -139,13 +135,17 @@ class Drug(BaseModel):
             raise ValueError("a drug product needs nplId or atcCode")
         return self
 
+    def _choices(self) -> list[str]:
+        return [
+            choice
+            for choice, fields in DRUG_CHOICES.items()
+            if any(getattr(self, name) is not None for name in fields)
+        ]
+
     @property
     def choice(self) -> str:
-        return next(
-            c
-            for c, fields in DRUG_CHOICES.items()
-            if any(getattr(self, f) is not None for f in fields)
-        )
+        """The contract element this drug is given as (one of DRUG_CHOICES)."""
+        return self._choices()[0]
 
     def all_dosages(self) -> list[Dosage]:
         """`dosages`, or the shorthand free text as one unstructured dosage."""

@@ -154,17 +154,11 @@ def _reserve_number(run: Run) -> None:
     value_in_all_records(answer, f"{HEADER}/urn1:patientId/urn1:id", run.data["patientId"])
 
 
-def _moment(record: etree._Element, path: str) -> str | None:
-    return first(record, path)
-
-
 def _interval(record: etree._Element) -> tuple[str, str]:
     """The suite's interval of a record: prescribed (the prescriber's authorTime, else
     startOfTreatment, else the header's authorTime) to endOfTreatment, in time order."""
-    prescribed = (
-        _moment(record, AUTHOR_BODY) or _moment(record, START) or _moment(record, AUTHOR_HEAD)
-    )
-    ended = _moment(record, END) or OPEN_END
+    prescribed = first(record, AUTHOR_BODY) or first(record, START) or first(record, AUTHOR_HEAD)
+    ended = first(record, END) or OPEN_END
     prescribed = prescribed or ended
     return min(prescribed, ended), max(prescribed, ended)
 
@@ -175,7 +169,7 @@ def _dates(answer: Answer) -> list[str]:
         moment[:8]
         for record in answer.records
         for path in (AUTHOR_HEAD, AUTHOR_BODY, START, END)
-        if (moment := _moment(record, path))
+        if (moment := first(record, path))
     }
     return sorted(days)
 
@@ -187,13 +181,11 @@ def _day(text: str) -> date:
 def _expect_period(run: Run, everything: Answer, start: date, end: date) -> None:
     """assertFilteredResponse: the filtered answer holds exactly the unfiltered records whose
     interval overlaps [start, end] (whole days)."""
+    first_day, last_day = f"{start:%Y%m%d}", f"{end:%Y%m%d}"
     expected = {
         first(record, DOCUMENT_ID)
-        for record in everything.records
-        if not (
-            _interval(record)[1][:8] < f"{start:%Y%m%d}"
-            or _interval(record)[0][:8] > f"{end:%Y%m%d}"
-        )
+        for record, (begins, ends) in ((r, _interval(r)) for r in everything.records)
+        if not (ends[:8] < first_day or begins[:8] > last_day)
     }
     answer = run.ask(run.query(period=(start, end)))
     got = {first(record, DOCUMENT_ID) for record in answer.records}
