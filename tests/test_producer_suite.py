@@ -96,3 +96,22 @@ def test_a_missing_data_file_is_a_readable_error(producer_toml: Path, tmp_path: 
     assert result.stderr.strip().splitlines()[-1] == (
         f"etjanst contracts: {missing}: no such data file"
     )
+
+
+def test_reports_never_show_an_identity_number(producer_toml: Path, tmp_path: Path) -> None:
+    number = "196804152384"  # a case that fails saying the number it looked for
+    data = tmp_path / "data.toml"
+    data.write_text(
+        '[globaldata]\npatientId = "196103144199"\npatientIdType = "1.2.752.129.2.1.3.1"\n'
+        f'[testcase."2.2"]\ntestString = "{number}"\n',
+        encoding="utf-8",
+    )
+    junit, html = tmp_path / "masked.xml", tmp_path / "masked.html"
+    result = run_contracts(
+        "--suite", "producer", "--target", str(producer_toml), "--data", str(data),
+        "--junit", str(junit), "--html", str(html), "--", "-k", "2.2 and not 1.2.2",
+    )  # fmt: skip
+    assert result.returncode == 1 and outcomes(junit) == {"2.2": "failure"}
+    reports = junit.read_text(encoding="utf-8") + html.read_text(encoding="utf-8")
+    assert number not in reports + result.stdout + result.stderr
+    assert "19680415****" in html.read_text(encoding="utf-8")
