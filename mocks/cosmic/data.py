@@ -303,6 +303,8 @@ RESERVE_NUMBER = "19990909R001"
 RESERVE_NUMBER_TYPE = "2.999.1"  # a local reserve-number OID (region-defined; this one: example)
 SUITE_CARE_CONTACT = "VK-2026-0001"
 SPECIAL_CHARACTERS = "?åäö<>><&"
+PAIN = {"code": "R52.9", "codeSystem": "1.2.752.116.1.1.1.1.3", "displayName": "Smärta"}
+FEVER = {"code": "R50.9", "codeSystem": "1.2.752.116.1.1.1.1.3", "displayName": "Feber"}
 ORAL = {"code": "PO", "codeSystem": "1.2.752.129.2.2.3.1.5", "displayName": "Oral användning"}
 
 
@@ -314,10 +316,16 @@ def _dispensation(n: int, moment: datetime, drug: dict[str, Any]) -> dict[str, A
     return {
         "id": f"EXP-national-suite-{n}",
         "validUntil": (moment + timedelta(days=365)).date().isoformat(),
+        "receivingPharmacy": {"root": "1.2.752.129.2.1.4.1", "extension": "SE2321000057-APO1"},
+        "minimumDispensationIntervalDays": 20,
         "totalAmount": 100,
         "packageUnit": "st",
+        "distributionMethod": "Apotek",
         "authorizer": _who(moment, "Doktor Synthetic"),
+        "authorizerComment": "Utlämnas i originalförpackning",
+        "firstDispensationBefore": (moment + timedelta(days=60)).date().isoformat(),
         "prescriptionSignatura": "1 tablett dagligen",
+        "nonReplaceable": "Prescriber",
         "drug": drug,
     }
 
@@ -351,7 +359,14 @@ def _national_suite(today: date) -> dict[str, Any]:
         "strength": 500,
         "strengthUnit": "mg",
         "dosages": [
-            {"dosageInstruction": "1 tablett vid behov", "shortNotation": "1 vb", **tablet}
+            {
+                "lengthOfTreatmentDays": {"high": 30, "unit": "d"},
+                "isMaximumTreatmentTime": True,
+                "dosageInstruction": "1 tablett vid behov",
+                "unitDose": {"originalText": "tablett"},
+                "shortNotation": "1 vb",
+                **tablet,
+            }
         ],
     }
     pack = {"packName": "Levaxin 100 mikrog tablett 100 st", "nplPackId": "19860214100045"}
@@ -393,6 +408,14 @@ def _national_suite(today: date) -> dict[str, Any]:
         careContactId=SUITE_CARE_CONTACT,
         legalAuthenticator={"signatureTime": first.isoformat(), "name": "Doktor Synthetic"},
         treatmentPurpose=f"Smärta, specialtecken {SPECIAL_CHARACTERS}",
+        prescriptionNote="Ta med vatten",
+        principalPrescriptionReasons=[{"reason": PAIN, "otherReason": "Ryggsmärta"}],
+        additionalPrescriptionReasons=[{"reason": FEVER}],
+        evaluationTime=(first + timedelta(days=30)).isoformat(),
+        startOfFirstTreatment=(first - timedelta(days=700)).isoformat(),
+        endOfTreatmentReason={"originalText": "Behandlingen avslutad"},
+        dateOfBirth="1961-03-14",
+        gender={"code": "1", "codeSystem": "1.0.5218", "displayName": "Man"},
         evaluator=_who(first + timedelta(days=30), "Doktor Evaluator"),
         succeedingPrescriptionId="RX-national-suite-2",
         dispensationAuthorization=_dispensation(1, first, product),

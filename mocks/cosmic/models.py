@@ -56,6 +56,22 @@ class Dose(BaseModel):
         return self
 
 
+class Identifier(BaseModel):
+    """IIType: an id (extension) within an OID (root)."""
+
+    model_config = ConfigDict(extra="forbid")
+    root: str = Field(pattern=r"^[0-2](\.[0-9]+)+$")
+    extension: str = Field(min_length=1)
+
+
+class Reason(BaseModel):
+    """principalPrescriptionReason / additionalPrescriptionReason."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: Code
+    otherReason: str | None = None
+
+
 class Dosage(BaseModel):
     """One dosage: free text and short notation for people, and the structured dose the contract
     requires (setDosage, or conditionalDosage when `condition` is given): a single dose or
@@ -69,6 +85,11 @@ class Dosage(BaseModel):
         None, description="setDosage (or conditionalDosage)/unstructuredDosageInformation/text"
     )
     condition: str | None = Field(None, description="conditionalDosage/conditionDescription")
+    lengthOfTreatmentDays: Dose | None = Field(
+        None, description="lengthOfTreatment/treatmentInterval (unit e.g. d)"
+    )
+    isMaximumTreatmentTime: bool = False
+    unitDose: Code | None = None
 
     @model_validator(mode="after")
     def _structured(self) -> Dosage:
@@ -185,10 +206,16 @@ class Dispensation(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
     validUntil: date | None = None
+    receivingPharmacy: Identifier | None = None
+    minimumDispensationIntervalDays: float | None = None
     totalAmount: float | None = None
     packageUnit: str | None = None
+    distributionMethod: str | None = None
     authorizer: Professional
+    authorizerComment: str | None = None
+    firstDispensationBefore: date | None = None
     prescriptionSignatura: str = Field(min_length=1)
+    nonReplaceable: Literal["Prescriber", "Patient"] | None = None
     drug: Drug | None = None
 
     @model_validator(mode="after")
@@ -251,16 +278,24 @@ class Record(BaseModel):
     drug: Drug
     careContactId: str | None = None
     legalAuthenticator: Signature | None = None
+    prescriptionNote: str | None = None
+    principalPrescriptionReasons: list[Reason] = []
+    additionalPrescriptionReasons: list[Reason] = []
+    evaluationTime: datetime | None = None
     treatmentPurpose: str | None = None
     precedingPrescriptionId: str | None = None
     succeedingPrescriptionId: str | None = None
     evaluator: Professional | None = None
+    startOfFirstTreatment: datetime | None = None
+    endOfTreatmentReason: Code | None = None
     selfMedication: bool = Field(
         False, description="the patient's own; without a prescriber name or id, no prescriber"
     )
     dispensationAuthorization: Dispensation | None = None
     administrations: list[Administration] = []
     relations: list[Relation] = []
+    dateOfBirth: date | None = Field(None, description="additionalPatientInformation")
+    gender: Code | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> Record:

@@ -16,6 +16,7 @@ from mocks.cosmic.models import (
     CosmicDataset,
     Dispensation,
     Dosage,
+    Dose,
     Drug,
     Patient,
     Professional,
@@ -174,10 +175,22 @@ def _render_record(
     _sub(header, "approvedForPatient", "true" if record.approvedForPatient else "false")
     _optional(header, "careContactId", record.careContactId)
 
-    prescription = _sub(_sub(element, "medicationMedicalRecordBody"), "medicationPrescription")
+    body = _sub(element, "medicationMedicalRecordBody")
+    prescription = _sub(body, "medicationPrescription")
     _ii(prescription, "prescriptionId", source_system, record.prescriptionId)
     _sub(prescription, "typeOfPrescription", record.typeOfPrescription)
     _sub(prescription, "prescriptionStatus", record.prescriptionStatus)
+    _optional(prescription, "prescriptionNote", record.prescriptionNote)
+    for tag, reasons in (
+        ("principalPrescriptionReason", record.principalPrescriptionReasons),
+        ("additionalPrescriptionReason", record.additionalPrescriptionReasons),
+    ):
+        for given in reasons:
+            element = _sub(prescription, tag)
+            _code(element, "reason", given.reason)
+            _optional(element, "otherReason", given.otherReason)
+    if record.evaluationTime:
+        _sub(prescription, "evaluationTime", _ts(record.evaluationTime))
     _optional(prescription, "treatmentPurpose", record.treatmentPurpose)
     for tag, value in (
         ("prescriptionChainId", record.prescriptionChainId),
@@ -199,10 +212,15 @@ def _render_record(
             )
     if record.evaluator:
         _professional(prescription, "evaluator", record.evaluator)
-    if record.startOfTreatment:
-        _sub(prescription, "startOfTreatment", _ts(record.startOfTreatment))
-    if record.endOfTreatment:
-        _sub(prescription, "endOfTreatment", _ts(record.endOfTreatment))
+    for tag, moment in (
+        ("startOfFirstTreatment", record.startOfFirstTreatment),
+        ("startOfTreatment", record.startOfTreatment),
+        ("endOfTreatment", record.endOfTreatment),
+    ):
+        if moment:
+            _sub(prescription, tag, _ts(moment))
+    if record.endOfTreatmentReason:
+        _code(prescription, "endOfTreatmentReason", record.endOfTreatmentReason)
     _sub(prescription, "selfMedication", "true" if record.selfMedication else "false")
     _render_drug(_sub(prescription, "drug"), record.drug)
     if record.dispensationAuthorization:
@@ -211,6 +229,11 @@ def _render_record(
         _render_administration(prescription, administration, source_system)
     for relation in record.relations:
         _render_relation(prescription, relation, source_system)
+    if record.dateOfBirth:
+        patient_info = _sub(body, "additionalPatientInformation")
+        _sub(patient_info, "dateOfBirth", f"{record.dateOfBirth:%Y%m%d}")
+        if record.gender:
+            _code(patient_info, "gender", record.gender)
 
 
 def _optional(parent: etree._Element, tag: str, text: str | None) -> None:
@@ -278,7 +301,13 @@ def _render_drug(choice: etree._Element, drug: Drug, administered: bool = False)
 
 
 def _render_dosage(element: etree._Element, dosage: Dosage) -> None:
+    if dosage.lengthOfTreatmentDays:
+        length = _sub(element, "lengthOfTreatment")
+        _render_interval(_sub(length, "treatmentInterval"), dosage.lengthOfTreatmentDays)
+        _sub(length, "isMaximumTreatmentTime", "true" if dosage.isMaximumTreatmentTime else "false")
     _optional(element, "dosageInstruction", dosage.dosageInstruction)
+    if dosage.unitDose:
+        _code(element, "unitDose", dosage.unitDose)
     _optional(element, "shortNotation", dosage.shortNotation)
     if dosage.condition:
         structured = _sub(element, "conditionalDosage")
@@ -286,14 +315,17 @@ def _render_dosage(element: etree._Element, dosage: Dosage) -> None:
     else:
         structured = _sub(element, "setDosage")
     if dosage.singleDose:
-        dose = _sub(_sub(structured, "singleDose"), "dose")
-        if dosage.singleDose.low is not None:
-            _sub(dose, "low", _number(dosage.singleDose.low))
-        if dosage.singleDose.high is not None:
-            _sub(dose, "high", _number(dosage.singleDose.high))
-        _sub(dose, "unit", dosage.singleDose.unit)
+        _render_interval(_sub(_sub(structured, "singleDose"), "dose"), dosage.singleDose)
     if dosage.unstructuredDosage:
         _sub(_sub(structured, "unstructuredDosageInformation"), "text", dosage.unstructuredDosage)
+
+
+def _render_interval(element: etree._Element, dose: Dose) -> None:
+    if dose.low is not None:
+        _sub(element, "low", _number(dose.low))
+    if dose.high is not None:
+        _sub(element, "high", _number(dose.high))
+    _sub(element, "unit", dose.unit)
 
 
 def _render_dispensation(parent: etree._Element, given: Dispensation, source: str) -> None:
@@ -301,11 +333,23 @@ def _render_dispensation(parent: etree._Element, given: Dispensation, source: st
     _ii(element, "dispensationAuthorizationId", source, given.id)
     if given.validUntil:
         _sub(element, "validUntil", f"{given.validUntil:%Y%m%d}")
+    if given.receivingPharmacy:
+        pharmacy = given.receivingPharmacy
+        _ii(element, "receivingPharmacy", pharmacy.root, pharmacy.extension)
+    if given.minimumDispensationIntervalDays is not None:
+        interval = _sub(element, "minimumDispensationInterval")
+        _sub(interval, "value", _number(given.minimumDispensationIntervalDays))
+        _sub(interval, "unit", "d")
     if given.totalAmount is not None:
         _sub(element, "totalAmount", _number(given.totalAmount))
     _optional(element, "packageUnit", given.packageUnit)
+    _optional(element, "distributionMethod", given.distributionMethod)
     _professional(element, "dispensationAuthorizer", given.authorizer)
+    _optional(element, "dispensationAuthorizerComment", given.authorizerComment)
+    if given.firstDispensationBefore:
+        _sub(element, "firstDispensationBefore", f"{given.firstDispensationBefore:%Y%m%d}")
     _sub(element, "prescriptionSignatura", given.prescriptionSignatura)
+    _optional(element, "nonReplaceable", given.nonReplaceable)
     if given.drug:
         _render_drug(_sub(element, "drug"), given.drug)
 
