@@ -1,5 +1,7 @@
-"""`etjanst contracts`: run the consumer contract suites against the built-in mocks or against a
-real producer named in a settings file.
+"""`etjanst contracts`: run the contract suites against the built-in mocks or against a real
+producer named in a settings file: the consumer suites (what the gateway relies on, the default)
+or, with `--suite producer`, the producer suites (the contract owners' test suite, which every
+producer must pass before it is connected to the national platform).
 
 The suites are the same for both targets (LocalStack's parity pattern); only the Target handed
 to them differs. Which suites run follows the upstream registry: every upstream with a suite,
@@ -17,6 +19,7 @@ import logging
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -24,11 +27,13 @@ import pytest
 
 from contracts.registry import BY_NAME, UPSTREAMS
 from contracts.suites.target import Target, TargetPlugin
+from contracts.upstream import Upstream
 from gateway.settings import ConfigFileError, Settings, load_settings
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 PYTEST_CONFIG = SUITES_DIR / "pytest-suites.toml"
 MOCKS = "mocks"
+SUITE_KINDS = ("consumer", "producer")
 
 
 class RunningMocks(Protocol):
@@ -44,24 +49,36 @@ class TargetError(Exception):
     """The target cannot be tested; the message says why."""
 
 
+def suite_of(upstream: Upstream, kind: str) -> str | None:
+    """The upstream's suite folder of that kind (under contracts/suites/), if it has one."""
+    return upstream.producer_suite if kind == "producer" else upstream.suite
+
+
 def run_suites(
     target: str,
     junit: Path | None,
     pytest_args: list[str],
     start_mocks: StartMocks,
     only: Sequence[str] = (),
+    kind: str = "consumer",
+    html: Path | None = None,
+    data: Path | None = None,
 ) -> int:
-    """Run the suites against `target` ("mocks" or a TOML settings file), all upstreams' or
-    `only` those named; pytest's exit code."""
+    """Run the suites of `kind` against `target` ("mocks" or a TOML settings file), all
+    upstreams' or `only` those named; pytest's exit code. `data`: a producer suite's test data
+    for a real producer."""
     try:
         settings = _settings(None if target == MOCKS else Path(target))
-        names = _upstreams(target, settings, only)
+        names = _upstreams(target, settings, only, kind)
+        if data is not None and not data.is_file():
+            raise TargetError(f"{data}: no such data file")
     except TargetError as exc:
         print(f"etjanst contracts: {exc}", file=sys.stderr)
         return 2
+    reports = Reports(kind, junit, html)
 
     if target != MOCKS:
-        return _run(_target(target, settings, names), junit, pytest_args)
+        return _run(_target(target, settings, names, data=data), reports, pytest_args)
 
     # A private, fresh state: the suites expect the default dataset, and must never touch the
     # state a developer's own `etjanst mocks` keeps in mocks.state_dir.
@@ -70,7 +87,7 @@ def run_suites(
         server = start_mocks(settings, Path(state))
         try:
             target_ = _target(MOCKS, settings, names, mocks_url=server.url)
-            return _run(target_, junit, pytest_args)
+            return _run(target_, reports, pytest_args)
         finally:
             server.stop()
 
@@ -82,13 +99,13 @@ def _settings(config: Path | None) -> Settings:
         raise TargetError(str(exc)) from exc
 
 
-def _upstreams(target: str, settings: Settings, only: Sequence[str]) -> list[str]:
+def _upstreams(target: str, settings: Settings, only: Sequence[str], kind: str) -> list[str]:
     """The upstreams this run tests, in registry order."""
-    with_suites = [u.name for u in UPSTREAMS if u.suite]
+    with_suites = [u.name for u in UPSTREAMS if suite_of(u, kind)]
     unknown = sorted(set(only) - set(with_suites))
     if unknown:
         raise TargetError(
-            f"no contract suite for {', '.join(unknown)}: there are {', '.join(with_suites)}"
+            f"no {kind} suite for {', '.join(unknown)}: there are {', '.join(with_suites)}"
         )
     names = [name for name in with_suites if not only or name in only]
     if target != MOCKS:
@@ -103,7 +120,11 @@ def _upstreams(target: str, settings: Settings, only: Sequence[str]) -> list[str
 
 
 def _target(
-    name: str, settings: Settings, upstreams: list[str], mocks_url: str | None = None
+    name: str,
+    settings: Settings,
+    upstreams: list[str],
+    mocks_url: str | None = None,
+    data: Path | None = None,
 ) -> Target:
     configured = {}
     for upstream in upstreams:
@@ -118,17 +139,31 @@ def _target(
         today=settings.today_date(),
         services={hsa_id: frozenset(unit.services) for hsa_id, unit in settings.units.items()},
         mocks_url=mocks_url,
+        producer_data=data,
     )
 
 
-def _run(target: Target, junit: Path | None, extra: list[str]) -> int:
+@dataclass(frozen=True)
+class Reports:
+    kind: str
+    junit: Path | None
+    html: Path | None  # pytest-html, one self-contained page
+
+
+def _run(target: Target, reports: Reports, extra: list[str]) -> int:
     where = "the built-in mocks" if target.builtin_mocks else target.name
     for upstream, settings in target.upstreams.items():
-        print(f"etjanst contracts: {upstream} at {settings.url} ({where})", file=sys.stderr)
-    args = [str(SUITES_DIR / str(BY_NAME[name].suite)) for name in target.upstreams]
+        print(
+            f"etjanst contracts: {reports.kind} suite, {upstream} at {settings.url} ({where})",
+            file=sys.stderr,
+        )
+    suites = dict.fromkeys(str(suite_of(BY_NAME[name], reports.kind)) for name in target.upstreams)
+    args = [str(SUITES_DIR / suite) for suite in suites]
     args += ["-c", str(PYTEST_CONFIG), "--rootdir", str(SUITES_DIR)]
     args += ["-p", "no:cacheprovider"]  # the suites may be installed read-only
-    if junit is not None:
-        args.append(f"--junitxml={junit}")
+    if reports.junit is not None:
+        args.append(f"--junitxml={reports.junit}")
+    if reports.html is not None:
+        args += [f"--html={reports.html}", "--self-contained-html"]
     args += extra[1:] if extra[:1] == ["--"] else extra
     return int(pytest.main(args, plugins=[TargetPlugin(target)]))

@@ -36,6 +36,10 @@ class Upstream:
     # "gateway.upstreams.<module>:<Model>": a subclass of the common UpstreamSettings adding the
     # upstream's own keys under `upstreams.<name>`; None: the common scheme alone
     settings: str | None = None
+    # The contract owners' producer test suite, our implementation: a folder under
+    # contracts/suites/ (e.g. "producer/get_medication_history"), shared by every upstream
+    # that produces the same contract.
+    producer_suite: str | None = None
 
     @property
     def mock_path(self) -> str:

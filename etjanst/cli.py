@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from contracts.registry import UPSTREAMS
+from contracts.runner import SUITE_KINDS
 from etjanst.ports import PortUnavailable, ensure_free
 from gateway.auth import mint_staff_token, mint_token
 from gateway.domain.identity import InvalidIdentityNumber, parse_identity
@@ -165,7 +166,16 @@ def _contracts(args: argparse.Namespace) -> int:
     def start_mocks(settings: Settings, state: Path) -> RunningServer:
         return serve_in_thread(lambda url: mocks_only_app(settings, state))
 
-    return run_suites(args.target, args.junit, args.pytest_args, start_mocks, args.upstream)
+    return run_suites(
+        args.target,
+        args.junit,
+        args.pytest_args,
+        start_mocks,
+        args.upstream,
+        kind=args.suite,
+        html=args.html,
+        data=args.data,
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -226,18 +236,29 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--role", action="append", choices=ROLES, help="with --staff (repeatable)")
     token.set_defaults(run=_token)
 
-    contracts = commands.add_parser("contracts", help="run the consumer contract suites")
+    contracts = commands.add_parser("contracts", help="run the contract suites")
     contracts.add_argument(
         "--target", default="mocks", help="'mocks' (built-in, started here) or a TOML settings file"
+    )
+    contracts.add_argument(
+        "--suite",
+        default="consumer",
+        choices=SUITE_KINDS,
+        help="consumer: what the gateway relies on (default); producer: the contract owners' "
+        "producer test suite",
     )
     contracts.add_argument(
         "--upstream",
         action="append",
         default=[],
-        choices=[u.name for u in UPSTREAMS if u.suite],
+        choices=[u.name for u in UPSTREAMS if u.suite or u.producer_suite],
         help="only this upstream's suite (repeatable; default: every upstream's)",
     )
     contracts.add_argument("--junit", type=Path, help="write JUnit XML here")
+    contracts.add_argument("--html", type=Path, help="write an HTML report here (one page)")
+    contracts.add_argument(
+        "--data", type=Path, help="the producer suite's test data, for a real producer (TOML)"
+    )
     contracts.add_argument(
         "pytest_args", nargs=argparse.REMAINDER, help="after --: extra pytest arguments"
     )

@@ -91,6 +91,8 @@ def people(today: date) -> dict[str, Person]:
             "Lindqvist",
         ),
         Person("deceased", identity(date(1940, 2, 10), 301), "Gösta", "Palm"),
+        # the national producer test suite's patient (every shape of the contract)
+        Person("national-suite", identity(date(1961, 3, 14), 419), "Ingrid", "Sundberg"),
         # outpatient fees (eFrikort)
         Person("paying", identity(date(1971, 3, 8), 238), "Lena", "Forsberg"),
         Person("free-card", identity(date(1958, 9, 30), 246), "Åsa", "Öberg"),

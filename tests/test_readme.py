@@ -55,6 +55,6 @@ def test_try_it_answer_is_what_the_server_answers(
 
 def test_test_patients_table_is_the_default_dataset(patients: dict[str, str]) -> None:
     rows = re.findall(
-        r"^\| `([a-z0-9-]+)` \| `(\d{12})` \|", section("Test patients"), re.MULTILINE
+        r"^\| `([a-z0-9-]+)` \| `([0-9A-Z]{12})` \|", section("Test patients"), re.MULTILINE
     )
     assert dict(rows) == patients

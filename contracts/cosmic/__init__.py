@@ -14,6 +14,7 @@ RESPONDER_NS = (
     "urn:riv:clinicalprocess:activityprescription:actoutcome:GetMedicationHistoryResponder:2"
 )
 CORE_NS = "urn:riv:clinicalprocess:activityprescription:actoutcome:2"
+EXTENSION_NS = "urn:riv:clinicalprocess:activityprescription:actoutcome:2.1"  # relation
 INTERACTION_NS = (
     "urn:riv:clinicalprocess:activityprescription:actoutcome:GetMedicationHistory:2:rivtabp21"
 )
@@ -30,4 +31,5 @@ UPSTREAM = Upstream(
     mock="mocks.cosmic.mock:CosmicMock",
     logical_address="SE2321000057-7P8R",
     suite="cosmic",
+    producer_suite="producer/get_medication_history",
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +28,7 @@ class Target:
     today: date  # the gateway's 'today' (ETJANST_TODAY pins it for the mocks and the suite)
     services: Mapping[str, frozenset[str]]  # the unit registry: each unit's e-services
     mocks_url: str | None = None  # the built-in mocks' base URL; None for a real producer
+    producer_data: Path | None = None  # a producer suite's test data for a real producer
 
     @property
     def builtin_mocks(self) -> bool:

@@ -17,6 +17,7 @@ from lxml import etree
 from contracts.cosmic import (
     BINDING,
     CORE_NS,
+    EXTENSION_NS,
     OPERATION,
     RESPONDER_NS,
     RESPONDER_XSD,
@@ -46,7 +47,9 @@ class MedicationHistory:
     message: str | None
 
 
-CONTRACT = SoapContract(WSDL, BINDING, RESPONDER_XSD, frozenset({RESPONDER_NS, CORE_NS}))
+CONTRACT = SoapContract(
+    WSDL, BINDING, RESPONDER_XSD, frozenset({RESPONDER_NS, CORE_NS, EXTENSION_NS})
+)
 
 
 class CosmicClient(CosmicScheduling, RivSoapClient):
@@ -108,9 +111,8 @@ def _record(element: etree._Element) -> MedicationRecord | None:
     chain_root = CORE.text(prescription, "prescriptionChainId", "root")
     chain_ext = CORE.text(prescription, "prescriptionChainId", "extension")
     chain = f"{chain_root or ''}/{chain_ext or ''}" if (chain_root or chain_ext) else None
-    unit = CORE.text(author, "healthcareProfessionalCareUnitHSAId") or CORE.text(
-        prescriber, "healthcareProfessionalCareUnitHSAId"
-    )
+    # The care unit is the record header's: the contract forbids it in prescriber.
+    unit = CORE.text(author, "healthcareProfessionalCareUnitHSAId")
     return MedicationRecord(
         prescription_id=prescription_id,
         chain_id=chain,

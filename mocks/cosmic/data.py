@@ -133,6 +133,10 @@ CATALOGUE: list[tuple[str, str, str, str, str, float, str, str]] = [
     ),
 ]
 DRUGS = {entry[0]: entry for entry in CATALOGUE}
+# drug_overrides that clear the catalogue's product (drug/drug), for another drug choice
+PRODUCT_ONLY = dict.fromkeys(
+    ("name", "nplId", "atcCode", "atcName", "form", "strength", "strengthUnit"), None
+)
 
 
 class _Builder:
@@ -203,9 +207,8 @@ def _adult_rules(today: date) -> dict[str, Any]:
     b.add(
         "Levaxin",
         b.at(15),
-        drug_overrides={
-            "name": None,
-            "nplId": None,
+        drug_overrides={  # a pack (drugArticle): no product, form or strength
+            **PRODUCT_ONLY,
             "packName": "Levaxin 100 mikrog tablett 100 st",
             "nplPackId": "19860214100045",
         },
@@ -214,13 +217,7 @@ def _adult_rules(today: date) -> dict[str, Any]:
         "Alvedon",
         b.at(10),
         drug_overrides={
-            "name": None,
-            "nplId": None,
-            "atcCode": None,
-            "atcName": None,
-            "form": None,
-            "strength": None,
-            "strengthUnit": None,
+            **PRODUCT_ONLY,
             "unstructured": "Kaliumklorid mixtur 1 mmol/ml (extempore)",
         },
     )
@@ -283,5 +280,216 @@ def default_dataset(today: date) -> dict[str, Any]:
         single("child-turns-13-today"),
         {"id": people.number("no-records", today), "label": "no-records", "records": []},
         _many_records(today),
+        _national_suite(today),
+        _reserve_number(today),
     ]
     return {"sourceSystemHSAId": SOURCE_SYSTEM, "patients": patients}
+
+
+# --- the national producer test suite's patients (contracts/suites/producer/) -----------------
+
+RESERVE_NUMBER = "19990909R001"
+RESERVE_NUMBER_TYPE = "2.999.1"  # a local reserve-number OID (region-defined; this one: example)
+SUITE_CARE_CONTACT = "VK-2026-0001"
+SPECIAL_CHARACTERS = "?åäö<>><&"
+PAIN = {"code": "R52.9", "codeSystem": "1.2.752.116.1.1.1.1.3", "displayName": "Smärta"}
+FEVER = {"code": "R50.9", "codeSystem": "1.2.752.116.1.1.1.1.3", "displayName": "Feber"}
+ORAL = {"code": "PO", "codeSystem": "1.2.752.129.2.2.3.1.5", "displayName": "Oral användning"}
+
+
+def _who(moment: datetime, name: str = "Sjuksköterska Synthetic") -> dict[str, Any]:
+    return {"time": moment.isoformat(), "name": name, "orgUnitName": "Tenhults vårdcentral"}
+
+
+def _dispensation(n: int, moment: datetime, drug: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": f"EXP-national-suite-{n}",
+        "validUntil": (moment + timedelta(days=365)).date().isoformat(),
+        "receivingPharmacy": {"root": "1.2.752.129.2.1.4.1", "extension": "SE2321000057-APO1"},
+        "minimumDispensationIntervalDays": 20,
+        "totalAmount": 100,
+        "packageUnit": "st",
+        "distributionMethod": "Apotek",
+        "authorizer": _who(moment, "Doktor Synthetic"),
+        "authorizerComment": "Utlämnas i originalförpackning",
+        "firstDispensationBefore": (moment + timedelta(days=60)).date().isoformat(),
+        "prescriptionSignatura": "1 tablett dagligen",
+        "nonReplaceable": "Prescriber",
+        "drug": drug,
+    }
+
+
+def _administration(n: int, moment: datetime, drug: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": f"ADM-national-suite-{n}",
+        "start": moment.isoformat(),
+        "route": ORAL,
+        "administeredBy": _who(moment),
+        "drug": drug,
+    }
+
+
+def _national_suite(today: date) -> dict[str, Any]:
+    """Every shape a GetMedicationHistory producer can send, for the national producer test
+    suite (`etjanst contracts --suite producer`): each drug choice in the prescription, the
+    dispensation and an administration; structured and conditional dosages; a signed record and
+    unsigned ones; a chain with preceding and succeeding links ending in a discontinuation;
+    self-medication without a prescriber; a care contact; special characters; a relation; and
+    every combination of prescription time, start and end of treatment (suite 8)."""
+    b = _Builder(today, "national-suite")
+    tablet = {"singleDose": {"low": 1, "unit": "tablett"}}
+    product = {
+        "name": "Alvedon",
+        "nplId": "19750613000024",
+        "atcCode": "N02BE01",
+        "atcName": "Paracetamol",
+        "route": ORAL,
+        "form": "Tablett",
+        "strength": 500,
+        "strengthUnit": "mg",
+        "dosages": [
+            {
+                "lengthOfTreatmentDays": {"high": 30, "unit": "d"},
+                "isMaximumTreatmentTime": True,
+                "dosageInstruction": "1 tablett vid behov",
+                "unitDose": {"originalText": "tablett"},
+                "shortNotation": "1 vb",
+                **tablet,
+            }
+        ],
+    }
+    pack = {"packName": "Levaxin 100 mikrog tablett 100 st", "nplPackId": "19860214100045"}
+    merchandise = {"merchandiseName": "Stödstrumpa klass 2", "merchandiseArticleNumber": "723456"}
+    generics = {
+        "genericSubstance": "Ibuprofen",
+        "genericStrength": 400,
+        "genericStrengthUnit": "mg",
+        "genericForm": "Tablett",
+        "dosages": [{"condition": "vid smärta", **tablet}],
+    }
+    free_text = {
+        "unstructured": "Kaliumklorid mixtur 1 mmol/ml (extempore)",
+        "dosages": [{"unstructuredDosage": "10 ml 2 gånger dagligen"}],
+    }
+    administered = {**product, "dosages": [tablet]}  # no dosageInstruction when administered
+    no_drug = {
+        name: None
+        for name in (
+            "name",
+            "nplId",
+            "atcCode",
+            "atcName",
+            "form",
+            "strength",
+            "strengthUnit",
+            "dosageInstruction",
+        )
+    }
+
+    first, second, third = b.at(400), b.at(200), b.at(100)
+    chain = b.add(  # prescribed, ended (8.1); signed, every optional part of a prescription
+        "Alvedon",
+        first,
+        drug_overrides={**no_drug, **product},
+        endOfTreatment=(first + timedelta(days=190)).isoformat(),
+        prescriptionStatus="Inactive",
+        prescriberOrgUnitName="Tenhults vårdcentral",
+        careContactId=SUITE_CARE_CONTACT,
+        legalAuthenticator={"signatureTime": first.isoformat(), "name": "Doktor Synthetic"},
+        treatmentPurpose=f"Smärta, specialtecken {SPECIAL_CHARACTERS}",
+        prescriptionNote="Ta med vatten",
+        principalPrescriptionReasons=[{"reason": PAIN, "otherReason": "Ryggsmärta"}],
+        additionalPrescriptionReasons=[{"reason": FEVER}],
+        evaluationTime=(first + timedelta(days=30)).isoformat(),
+        startOfFirstTreatment=(first - timedelta(days=700)).isoformat(),
+        endOfTreatmentReason={"originalText": "Behandlingen avslutad"},
+        dateOfBirth="1961-03-14",
+        gender={"code": "1", "codeSystem": "1.0.5218", "displayName": "Man"},
+        evaluator=_who(first + timedelta(days=30), "Doktor Evaluator"),
+        succeedingPrescriptionId="RX-national-suite-2",
+        dispensationAuthorization=_dispensation(1, first, product),
+        administrations=[_administration(1, first, administered)],
+    )
+    b.add(  # the chain's renewal: preceded and succeeded (5.9), a pack, prescribed (8.4)
+        "Alvedon",
+        second,
+        chain=chain,
+        drug_overrides={**no_drug, **pack, "dosages": [tablet]},
+        precedingPrescriptionId="RX-national-suite-1",
+        succeedingPrescriptionId="RX-national-suite-3",
+        dispensationAuthorization=_dispensation(2, second, pack),
+        administrations=[_administration(2, second, {**pack, "dosages": [tablet]})],
+        relations=[
+            {
+                "code": {
+                    "code": "caa-ga",
+                    "codeSystem": "1.2.752.129.2.2.2.1",
+                    "displayName": "Vårdkontakt",
+                },
+                "referredId": "VK-2026-0001",
+                "referredType": "caa-ga",
+                "informationOwner": TENHULT,
+            }
+        ],
+    )
+    b.add(  # the chain ends: a discontinuation registered without prescriber or start (8.3)
+        "Alvedon",
+        third,
+        chain=chain,
+        drug_overrides={**no_drug, **free_text},
+        typeOfPrescription="U",
+        prescriptionStatus="Inactive",
+        selfMedication=True,
+        prescriberName=None,
+        prescriberHSAId=None,
+        startOfTreatment=None,
+        endOfTreatment=third.isoformat(),
+        precedingPrescriptionId="RX-national-suite-2",
+    )
+    started = b.at(80)
+    b.add(  # self-medication: merchandise, started and ended (8.2)
+        "Alvedon",
+        b.at(82),
+        drug_overrides={**no_drug, **merchandise, "dosages": [tablet]},
+        selfMedication=True,
+        prescriberName=None,
+        prescriberHSAId=None,
+        startOfTreatment=started.isoformat(),
+        endOfTreatment=(started + timedelta(days=20)).isoformat(),
+        dispensationAuthorization=_dispensation(4, started, merchandise),
+        administrations=[_administration(4, started, {**merchandise, "dosages": [tablet]})],
+    )
+    b.add(  # self-medication: generics, conditional dosage, started (8.5)
+        "Alvedon",
+        b.at(41),
+        drug_overrides={**no_drug, **generics},
+        selfMedication=True,
+        prescriberName=None,
+        prescriberHSAId=None,
+        startOfTreatment=b.at(40).isoformat(),
+        dispensationAuthorization=_dispensation(5, b.at(40), {**generics, "dosages": []}),
+        administrations=[_administration(5, b.at(40), generics)],
+    )
+    b.add(  # free text, registered only (8.6), elsewhere, not for the patient
+        "Alvedon",
+        b.at(20),
+        unit=EKSJO,
+        careGiverHSAId="SE2321000057-1004",
+        approvedForPatient=False,
+        drug_overrides={**no_drug, **free_text},
+        typeOfPrescription="U",
+        selfMedication=True,
+        prescriberName=None,
+        prescriberHSAId=None,
+        startOfTreatment=None,
+        dispensationAuthorization=_dispensation(6, b.at(20), free_text),
+        administrations=[_administration(6, b.at(20), {**free_text, "dosages": []})],
+    )
+    return b.patient(people.number("national-suite", today))
+
+
+def _reserve_number(today: date) -> dict[str, Any]:
+    """A reserve number (a local id with the region's own OID), as the suite's case 1.1.3 asks."""
+    b = _Builder(today, "reserve-number")
+    b.add("Furix", b.at(12))
+    return {**b.patient(RESERVE_NUMBER), "idType": RESERVE_NUMBER_TYPE}

@@ -55,7 +55,8 @@ def test_filters_on_unit_period_status_and_chain(
 ) -> None:
     patient = {"id": patients["adult-rules"], "type": PNR_OID}
     everything = documents(cosmic_call(patientId=patient))
-    assert len(everything) == 14
+    assert len(everything) == 13  # 14 records, the nullified one left out as producers do
+    assert "DOC-adult-rules-8" not in everything
     eksjo = documents(cosmic_call(patientId=patient, careUnitHSAId=["SE2321000057-5RB2"]))
     assert eksjo == ["DOC-adult-rules-13"]
     window = documents(
@@ -162,7 +163,12 @@ def test_dataset_round_trip_and_validation(
                         "careUnitHSAId": TENHULT,
                         "authorTime": "2026-01-02T03:04:05",
                         "prescriptionId": "RX1",
-                        "drug": {"name": "Testdrog", "strength": 1, "strengthUnit": "g"},
+                        "drug": {
+                            "name": "Testdrog",
+                            "nplId": "20200101000011",
+                            "strength": 1,
+                            "strengthUnit": "g",
+                        },
                     }
                 ],
             }
@@ -179,7 +185,8 @@ def test_dataset_round_trip_and_validation(
     ("document", "says"),
     [
         ({"patients": [{"id": "191212121213"}]}, "check digit"),
-        ({"patients": [{"id": "1912"}]}, "patients.0.id"),
+        ({"patients": [{"id": "1912"}]}, "12 digits"),
+        ({"patients": [{"id": "19990909R001", "idType": "not an oid"}]}, "idType"),
         ({"patients": [{"id": "191212121212", "records": [{"documentId": "x"}]}]}, "careUnitHSAId"),
         ({"patients": [], "surprise": 1}, "surprise"),
     ],
@@ -257,7 +264,7 @@ def test_reset_restores_the_default_dataset_and_clears_rules(mock_admin: Admin) 
     mock_admin("PUT", "dataset", json={"patients": []})
     mock_admin("POST", "faults", json={"type": "malformed"})
     mock_admin("POST", "reset")
-    assert len(mock_admin("GET", "dataset").json()["patients"]) == 9
+    assert len(mock_admin("GET", "dataset").json()["patients"]) == 11
     assert mock_admin("GET", "faults").json() == {"faults": []}
 
 
