@@ -45,7 +45,7 @@ def make_settings(**overrides: Any) -> Settings:
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     # a short read timeout keeps the timeout test quick
-    return make_settings(upstreams={"cosmic": {"read_timeout_s": 1.0}})
+    return make_settings(upstreams={"cosmic": {"read_timeout_s": 3.0}})
 
 
 @pytest.fixture(scope="session")

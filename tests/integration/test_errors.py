@@ -46,7 +46,7 @@ def problem(response: requests.Response, status: int, code: str) -> dict:
             "UPSTREAM_INVALID_RESPONSE",
         ),
         ({"type": "reset"}, 503, "UPSTREAM_UNAVAILABLE"),
-        ({"type": "latency", "ms": 1500}, 504, "UPSTREAM_TIMEOUT"),
+        ({"type": "latency", "ms": 3500}, 504, "UPSTREAM_TIMEOUT"),
         (
             {"type": "result", "resultCode": "ERROR", "message": "Tekniskt fel"},
             502,

@@ -26,7 +26,7 @@ RECORD = f"{{{RESPONDER_NS}}}medicationMedicalRecord"
         ({"type": "empty"}, 502, "UPSTREAM_INVALID_RESPONSE"),
         ({"type": "empty", "status": 503}, 503, "UPSTREAM_UNAVAILABLE"),
         ({"type": "truncate", "bytes": 300}, 502, "UPSTREAM_INVALID_RESPONSE"),
-        ({"type": "hang", "ms": 1500}, 504, "UPSTREAM_TIMEOUT"),  # read timeout 1 s here
+        ({"type": "hang", "ms": 3500}, 504, "UPSTREAM_TIMEOUT"),  # read timeout 3 s here
     ],
 )
 def test_faults_the_gateway_cannot_use(
