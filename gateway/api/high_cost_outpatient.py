@@ -21,8 +21,11 @@ def outpatient() -> Response:
 def free_card() -> Response:
     caller = authenticated_caller()
     patient = caller.patient
-    # the token's name is the signed-in citizen's: it is printed only on their own card
-    name = caller.name if patient == caller.subject else None
+    # the register's name of the card's holder; else the token's, which is the signed-in
+    # citizen's, so only on their own card
+    name = runtime().guardianship.name(patient) or (
+        caller.name if patient == caller.subject else None
+    )
     pdf = runtime().high_cost_outpatient.free_card(patient, name)
     return Response(
         pdf,

@@ -28,7 +28,7 @@ from gateway.domain.guardianship import (
     wards,
 )
 from gateway.domain.identity import Identity, InvalidIdentityNumber, parse_identity
-from gateway.errors import ApiError, NotGuardian, ProtectedIdentity, ProxyForbidden
+from gateway.errors import ApiError, NotGuardian, ProtectedIdentity, ProxyForbidden, UpstreamError
 from gateway.upstreams.population import PopulationClient
 
 CACHE_SIZE = 10_000  # people; the oldest go first when it is full
@@ -133,6 +133,15 @@ class Guardianship:
                 for child in children
             ],
         )
+
+    def name(self, person: Identity) -> str | None:
+        """The person's name in the register, where the product shows a person; None when the
+        register has none to give (protected identity, unknown) or cannot be reached (showing
+        a name never depends on the register being up)."""
+        try:
+            return _name(self.records([person]).get(person.number))
+        except UpstreamError:
+            return None
 
     def records(self, people: Sequence[Identity]) -> dict[str, Resident]:
         """The register's records of `people`, cached ones reused; the rest in one call."""

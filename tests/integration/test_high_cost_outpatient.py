@@ -280,7 +280,7 @@ def test_free_card_pdf_text_and_image(base_url: str, frikort_patients: dict[str,
     assert dark > image.width * image.height // 20  # the banner and the text are there
 
 
-def test_free_card_of_a_child_carries_no_name(
+def test_free_card_of_a_child_carries_the_childs_name_from_the_register(
     family_server: RunningServer, frikort_patients: dict[str, str]
 ) -> None:
     guardian, child = frikort_patients["guardian"], frikort_patients["sibling-9"]
@@ -300,6 +300,7 @@ def test_free_card_of_a_child_carries_no_name(
     assert response.status_code == 200, response.text
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert f"{child[:8]}-{child[8:]}" in text and "Gunnar" not in text
+    assert "Tove Falk" in text  # the holder's name, from the population register
 
 
 def test_a_family_card_covers_siblings(
