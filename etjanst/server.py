@@ -60,6 +60,8 @@ def mock_config(settings: Settings, state_dir: Path) -> MockConfig:
         state_path=state_dir / "mocks.sqlite3",
         today=settings.today,
         journal_size=settings.mocks.journal_size,
+        max_request_bytes=settings.mocks.max_request_bytes,
+        admin_token=settings.mocks.admin_token,
     )
 
 

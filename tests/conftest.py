@@ -29,7 +29,11 @@ PNR_OID = PERSONNUMMER_OID
 
 
 def make_settings(**overrides: Any) -> Settings:
-    values: dict[str, Any] = {"today": TODAY, "auth": {"hs256_secret": SECRET}}
+    values: dict[str, Any] = {
+        "environment": "development",
+        "today": TODAY,
+        "auth": {"hs256_secret": SECRET},
+    }
     values.update(overrides)
     return load_settings(**values)
 

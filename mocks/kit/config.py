@@ -15,6 +15,8 @@ class MockConfig:
     today: date | None = None  # pinned 'today'; otherwise the date in Europe/Stockholm
     journal_size: int = 1000
     journal_body_bytes: int = 64 * 1024  # longer bodies are cut in the journal, never in replies
+    max_request_bytes: int = 16 * 1024 * 1024  # larger requests are refused unread
+    admin_token: str | None = None  # the admin API's bearer token; None: open
 
     def today_date(self) -> date:
         return today_in_stockholm(self.today)

@@ -27,7 +27,7 @@ from contracts.riv import (
     read_envelope,
 )
 from mocks.kit import rules
-from mocks.kit.mock import ClientError, Incoming, InvalidMockResponse, Mock
+from mocks.kit.mock import ClientError, Incoming, InvalidMockResponse, Mock, request_body
 
 
 class SoapFaultFault(rules.Rule):
@@ -166,7 +166,7 @@ class SoapMock(Mock):
 
     def _read(self, operation: SoapOperation) -> Incoming:
         try:
-            message = read_envelope(request.get_data())
+            message = read_envelope(request_body())
         except EnvelopeError as exc:
             raise ClientError(f"the request is {exc}") from exc
         if message.payload.tag != operation.element:
