@@ -35,7 +35,7 @@ def create_app(settings: Settings) -> Flask:
         raise ConfigFileError(
             "refusing to start in production:\n"
             + "\n".join(f"  {problem}" for problem in problems)
-            + '\n(`etjanst up` is for development; environment = "development" says so too)'
+            + '\n(for development, run `etjanst up` or set environment = "development")'
         )
     install_safe_logging()
     app = Flask("gateway")
