@@ -6,7 +6,6 @@ Field names follow the contract's element names so a record reads like the XML i
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from functools import cached_property
 from typing import Literal
 
@@ -14,49 +13,55 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as ChecksumError
 
+from mocks.kit.fields import Line, Moment, Text
+
+# More than the 2,000-record test patient; a bound on what one answer can be asked to carry.
+MAX_RECORDS_PER_PATIENT = 5_000
+MAX_RECORDS = 20_000
+
 
 class Drug(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(None, description="drug/drug/nplId/displayName")
-    nplId: str | None = None
-    atcCode: str | None = None
-    atcName: str | None = None
-    form: str | None = Field(None, description="pharmaceuticalForm, e.g. Tablett")
+    name: Line | None = Field(None, description="drug/drug/nplId/displayName")
+    nplId: Line | None = None
+    atcCode: Line | None = None
+    atcName: Line | None = None
+    form: Line | None = Field(None, description="pharmaceuticalForm, e.g. Tablett")
     strength: float | None = None
-    strengthUnit: str | None = None
-    packName: str | None = Field(None, description="drugArticle/nplPackId/displayName")
-    nplPackId: str | None = None
-    unstructured: str | None = Field(None, description="unstructuredDrugInformation")
-    genericSubstance: str | None = None
-    genericForm: str | None = None
-    dosageInstruction: str | None = None
-    shortNotation: str | None = None
+    strengthUnit: Line | None = None
+    packName: Line | None = Field(None, description="drugArticle/nplPackId/displayName")
+    nplPackId: Line | None = None
+    unstructured: Text | None = Field(None, description="unstructuredDrugInformation")
+    genericSubstance: Line | None = None
+    genericForm: Line | None = None
+    dosageInstruction: Text | None = None
+    shortNotation: Line | None = None
 
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    documentId: str
-    careUnitHSAId: str
-    careGiverHSAId: str = "SE2321000057-1003"
-    authorTime: datetime
+    documentId: Line
+    careUnitHSAId: Line
+    careGiverHSAId: Line = "SE2321000057-1003"
+    authorTime: Moment
     approvedForPatient: bool = True
     nullified: bool = False
-    prescriptionId: str
-    prescriptionChainId: str | None = None
+    prescriptionId: Line
+    prescriptionChainId: Line | None = None
     typeOfPrescription: Literal["I", "U"] = "I"
     prescriptionStatus: Literal["Active", "Inactive"] = "Active"
-    prescriberName: str | None = None
-    prescriberHSAId: str | None = None
-    startOfTreatment: datetime | None = None
-    endOfTreatment: datetime | None = None
+    prescriberName: Line | None = None
+    prescriberHSAId: Line | None = None
+    startOfTreatment: Moment | None = None
+    endOfTreatment: Moment | None = None
     drug: Drug
 
 
 class Patient(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[0-9]{12}$", description="personnummer or samordningsnummer")
-    label: str | None = Field(None, description="what this patient is for, e.g. 'under-16'")
-    records: list[Record] = []
+    label: Line | None = Field(None, description="what this patient is for, e.g. 'under-16'")
+    records: list[Record] = Field([], description=f"at most {MAX_RECORDS_PER_PATIENT}")
 
     @field_validator("id")
     @classmethod
@@ -70,8 +75,8 @@ class Patient(BaseModel):
 
 class CosmicDataset(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    sourceSystemHSAId: str = "SE2321000057-7P8R"
-    patients: list[Patient] = []
+    sourceSystemHSAId: Line = "SE2321000057-7P8R"
+    patients: list[Patient] = Field([], description=f"at most {MAX_RECORDS} records in all")
     # Each record's XML, rendered and validated once per dataset version (see responses.py).
     _rendered: dict[int, bytes] = PrivateAttr(default_factory=dict)
 
@@ -80,6 +85,10 @@ class CosmicDataset(BaseModel):
     def _unique_patients(cls, patients: list[Patient]) -> list[Patient]:
         if len({p.id for p in patients}) != len(patients):
             raise ValueError("each patient id may appear only once")
+        if any(len(p.records) > MAX_RECORDS_PER_PATIENT for p in patients):
+            raise ValueError(f"at most {MAX_RECORDS_PER_PATIENT} records per patient")
+        if sum(len(p.records) for p in patients) > MAX_RECORDS:
+            raise ValueError(f"at most {MAX_RECORDS} records in all")
         return patients
 
     @cached_property

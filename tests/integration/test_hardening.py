@@ -265,3 +265,69 @@ def test_upstream_text_cannot_write_a_log_line_of_its_own(
 def test_unit_ids_are_ascii(base_url: str, patients: dict[str, str], unit: str) -> None:
     token = signed(sub=patients["adult-rules"], exp=in_an_hour())
     problem(ordinations_at(base_url, token, unit), 400, "INVALID_UNIT")
+
+
+# --- the admin API accepts only what the mock can serve ----------------------------------------
+
+
+def _record(**changes: Any) -> dict[str, Any]:
+    record = {
+        "documentId": "d1",
+        "careUnitHSAId": TENHULT,
+        "authorTime": "2026-01-01T09:30:00",
+        "prescriptionId": "RX-1",
+        "drug": {"name": "Alvedon"},
+    }
+    return {**record, **changes}
+
+
+@pytest.mark.parametrize(
+    ("kind", "document"),
+    [
+        (
+            "dataset",
+            {"patients": [{"id": "196804152384", "records": [_record(drug={"name": "A\x1bB"})]}]},
+        ),
+        (
+            "dataset",
+            {"patients": [{"id": "196804152384", "records": [_record(documentId="d\n1")]}]},
+        ),
+        (
+            "dataset",
+            {
+                "patients": [
+                    {"id": "196804152384", "records": [_record(authorTime="0001-01-01T00:00:00")]}
+                ]
+            },
+        ),
+        ("dataset", {"patients": [{"id": "196804152384", "records": [_record()] * 5001}]}),
+        ("faults", {"type": "result", "resultCode": "ERROR", "errorCode": "OOPS"}),
+        ("faults", {"type": "soap_fault", "message": "down\x1b[2J"}),
+        (
+            "stubs",
+            {
+                "operation": "GetMedicationHistory",
+                "body": "<x/>",
+                "contentType": "text/xml\r\nX-Evil: 1",
+            },
+        ),
+    ],
+)
+def test_the_admin_api_refuses_what_the_mock_could_not_serve(
+    mock_admin: Callable[..., requests.Response], kind: str, document: dict[str, Any]
+) -> None:
+    method = "PUT" if kind == "dataset" else "POST"
+    response = mock_admin(method, kind, json=document)
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "INVALID_DOCUMENT"
+
+
+def test_a_dataset_within_the_bounds_is_served(
+    mock_admin: Callable[..., requests.Response],
+    ordinations: Callable[..., requests.Response],
+) -> None:
+    record = _record(drug={"name": "Alvedon", "unstructured": "rad ett\nrad två"})
+    dataset = {"patients": [{"id": "196804152384", "records": [record]}]}
+    assert mock_admin("PUT", "dataset", json=dataset).status_code == 200
+    listed = ordinations("196804152384").json()["ordinations"]
+    assert [o["id"] for o in listed] == ["RX-1"]
