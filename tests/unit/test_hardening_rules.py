@@ -103,3 +103,13 @@ def test_deep_nesting_is_refused_by_the_parser() -> None:
 )
 def test_loopback_hosts(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+def test_the_readme_production_settings_are_production_ready(tmp_path: Path) -> None:
+    from tests.test_readme import code_block, section
+
+    config = tmp_path / "prod.toml"
+    config.write_text(code_block(section("Running in production"), "toml"), encoding="utf-8")
+    settings = load_settings(config)
+    assert settings.environment == "production" and settings.production_problems() == []
+    assert settings.upstreams.cosmic.deadline_s == 15
