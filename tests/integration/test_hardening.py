@@ -9,6 +9,7 @@ import socketserver
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -95,14 +96,54 @@ class _Dripping(socketserver.BaseRequestHandler):
             return
 
 
-@pytest.fixture
-def dripping() -> Iterator[str]:
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Dripping)
+class _Chunked(socketserver.BaseRequestHandler):
+    """An upstream whose answer has no Content-Length: chunks, more than the limit in all."""
+
+    def handle(self) -> None:
+        self.request.recv(65536)
+        self.request.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        chunk = b"<!--" + b"x" * 9992 + b"-->\n"
+        try:
+            for _ in range(2 * ANSWER_LIMIT // len(chunk)):
+                self.request.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            self.request.sendall(b"0\r\n\r\n")
+        except OSError:  # the gateway gave up and closed the connection
+            return
+
+
+@contextmanager
+def raw_upstream(handler: type[socketserver.BaseRequestHandler]) -> Iterator[str]:
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def dripping() -> Iterator[str]:
+    with raw_upstream(_Dripping) as url:
+        yield url
+
+
+def test_a_chunked_answer_is_cut_at_the_limit(patients: dict[str, str], tmp_path: Path) -> None:
+    with raw_upstream(_Chunked) as upstream:
+        settings = make_settings(
+            upstreams={"cosmic": {"url": upstream, "max_response_bytes": ANSWER_LIMIT}}
+        )
+        running = serve_in_thread(lambda url: combined_app(settings, url, tmp_path))
+        try:
+            token = signed(sub=patients["adult-rules"], exp=in_an_hour())
+            response = ordinations_at(running.url, token)
+        finally:
+            running.stop()
+    body = problem(response, 502, "UPSTREAM_INVALID_RESPONSE")
+    assert f"more than {ANSWER_LIMIT} bytes" in body["detail"]
 
 
 def test_an_answer_that_trickles_in_ends_at_the_deadline(
