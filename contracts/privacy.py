@@ -7,8 +7,15 @@ from __future__ import annotations
 
 import re
 
-# Anything that looks like a 12-digit identity number (optionally with separator) inside text.
-_IDENTITY_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{6})[-+]?\d{4}(?!\d)")
+# Anything that looks like an identity number inside text: 12 digits (19/20 and the birth date)
+# or the 10-digit form YYMMDD, each optionally with its separator (- or +, at 100 years) before
+# the last four. The 10-digit form is matched only where month and day could be a birth date
+# (a samordningsnummer's day is +60), so HSA-ids' organisation numbers (month 20 and up) and
+# other 10-digit values stay readable. ASCII digits only, as identity numbers are written.
+_IDENTITY_IN_TEXT = re.compile(
+    r"(?<![0-9])((?:19|20)[0-9]{6}|[0-9]{2}(?:0[1-9]|1[0-2])(?:[0-2][0-9]|3[01]|[6-8][0-9]|9[01]))"
+    r"[-+]?[0-9]{4}(?![0-9])"
+)
 
 
 def mask(number: str) -> str:

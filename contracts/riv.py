@@ -1,6 +1,7 @@
 """SOAP 1.1 and RIV-TA facts shared by the gateway's clients and the mocks: namespaces, HTTP
 headers, OIDs, interaction paths, and reading an envelope with a parser that is safe for
-untrusted XML (no entity resolution, no network, no DTD loading, no huge trees)."""
+untrusted XML (no entity resolution, no network, no DTD loading, no huge trees: libxml2 refuses
+depths beyond 256 and single texts beyond 10 MB, and `read_envelope` counts the elements)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ ATC_OID = "1.2.752.129.2.2.3.1.1"
 SAFE_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
 )
+# Far above any real answer (the 2,000-record test patient's has about 130,000); the bytes are
+# bounded before parsing, this bounds the work done on the tree afterwards.
+MAX_ELEMENTS = 1_000_000
+_count_elements = etree.XPath("count(//*)")
 
 
 def interaction_path(interaction: str, major: int, profile: str = "rivtabp21") -> str:
@@ -58,12 +63,17 @@ class Envelope:
         return self.payload.tag == f"{{{SOAP_ENV}}}Fault"
 
 
-def read_envelope(data: bytes) -> Envelope:
+def read_envelope(data: bytes, max_elements: int = MAX_ELEMENTS) -> Envelope:
     """Parse a SOAP 1.1 envelope whose Body holds exactly one element."""
     try:
         document = etree.fromstring(data, SAFE_PARSER)
     except etree.XMLSyntaxError as exc:
         raise NotWellFormed(f"not well-formed XML: {exc}") from exc
+    if document.getroottree().docinfo.doctype:
+        # SOAP 1.1 (section 3): a message must not contain a DTD, so no entity declarations
+        raise EnvelopeError("a SOAP message with a document type declaration (entities)")
+    if _count_elements(document) > max_elements:
+        raise EnvelopeError(f"a message of more than {max_elements} elements")
     if document.tag != f"{{{SOAP_ENV}}}Envelope":
         raise EnvelopeError("not a SOAP 1.1 Envelope")
     body = document.find(f"{{{SOAP_ENV}}}Body")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import os
 import re
@@ -47,18 +48,48 @@ def port_number(text: str) -> int:
 
 
 def _settings(config: Path | None) -> Settings:
+    """The command's settings: `etjanst` serves and mints for development, always."""
     try:
-        return load_settings(config)
+        return load_settings(config, environment="development")
     except ConfigFileError as exc:
         raise CliError(str(exc)) from exc
 
 
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve anywhere
+        return False
+
+
+def _guard_admin_api(settings: Settings, host: str) -> None:
+    """The mocks' admin API rewrites what every client gets: beyond this machine, only with
+    its credential."""
+    if settings.mocks.admin_token or is_loopback(host):
+        return
+    raise CliError(
+        f"--host {host} would open the mocks' admin API to the network: set "
+        "mocks.admin_token (ETJANST_MOCKS__ADMIN_TOKEN, 16 characters or more) and send it "
+        "as Authorization: Bearer <token>"
+    )
+
+
 def _serve(args: argparse.Namespace, mocks_only: bool) -> int:
     settings = _settings(args.config)
+    _guard_admin_api(settings, args.host)
     try:
         ensure_free(args.host, args.port)
     except PortUnavailable as exc:
         raise CliError(str(exc)) from exc
+    if not settings.mocks.admin_token:
+        print(
+            "etjanst: WARNING the mocks' admin API has no credential: anyone on this machine "
+            "can change what the mocks answer (set mocks.admin_token to require one)",
+            file=sys.stderr,
+            flush=True,
+        )
     # prometheus-client picks multiprocess mode when it is imported, so before anything is
     metrics_dir = tempfile.mkdtemp(prefix="etjanst-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
@@ -132,6 +163,11 @@ def _token(args: argparse.Namespace) -> int:
     settings = _settings(args.config)
     if not settings.auth.hs256_secret:
         raise CliError("auth.hs256_secret is not set: development tokens are signed with it")
+    if args.ttl.total_seconds() > settings.auth.max_lifetime_s:
+        raise CliError(
+            f"--ttl is longer than auth.max_lifetime_s ({settings.auth.max_lifetime_s} s): "
+            "the gateway would refuse the token"
+        )
     if args.staff is not None:
         return _staff_token(args, settings.auth.hs256_secret)
     if args.identity is None:

@@ -61,6 +61,8 @@ def mock_config(settings: Settings, state_dir: Path) -> MockConfig:
         today=settings.pinned_today(),
         journal_size=settings.mocks.journal_size,
         options=settings.mocks.options,
+        max_request_bytes=settings.mocks.max_request_bytes,
+        admin_token=settings.mocks.admin_token,
     )
 
 

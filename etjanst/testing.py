@@ -22,6 +22,7 @@ Fixtures:
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -225,7 +226,13 @@ class GatewayClient:
         from gateway.settings import load_settings
 
         upstreams = {u.name: {"url": mocks[u.name].url} for u in UPSTREAMS}
-        settings = load_settings(upstreams=upstreams, auth={"hs256_secret": self.SECRET})
+        database = Path(tempfile.mkdtemp(prefix="etjanst-testing-")) / "gateway.sqlite3"
+        settings = load_settings(
+            environment="development",  # a test's gateway: the test secret is fine here
+            upstreams=upstreams,
+            auth={"hs256_secret": self.SECRET},
+            store={"sqlite_path": database},
+        )
         self.mocks = mocks
         self.app = create_app(settings)
         self.client = self.app.test_client()

@@ -9,6 +9,7 @@ import uuid
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from contracts.logs import install_safe_logging
 from contracts.privacy import mask_text
 from gateway.api import (
     cases,
@@ -27,9 +28,8 @@ from gateway.api import (
 from gateway.api.problems import problem
 from gateway.context import correlation_id
 from gateway.errors import ApiError, UpstreamError
-from gateway.logs import install_identity_masking
 from gateway.runtime import Runtime, runtime
-from gateway.settings import DEVELOPMENT_SECRET, Settings
+from gateway.settings import DEVELOPMENT_SECRET, ConfigFileError, Settings
 
 CORRELATION_HEADER = "X-Correlation-ID"
 ACCEPTABLE_CORRELATION_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
@@ -37,9 +37,22 @@ ACCEPTABLE_CORRELATION_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 log = logging.getLogger("etjanst.gateway")
 
 
+# The API takes no request bodies today; anything larger is refused before it is read.
+MAX_REQUEST_BYTES = 64 * 1024
+
+
 def create_app(settings: Settings) -> Flask:
-    install_identity_masking()
+    """Raises ConfigFileError for settings that are unsafe in production."""
+    problems = settings.production_problems()
+    if problems:
+        raise ConfigFileError(
+            "refusing to start in production:\n"
+            + "\n".join(f"  {problem}" for problem in problems)
+            + '\n(for development, run `etjanst up` or set environment = "development")'
+        )
+    install_safe_logging()
     app = Flask("gateway")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.json.sort_keys = False
     app.json.ensure_ascii = False  # "Tenhults vårdcentral", not "Tenhults v\u00e5rdcentral"
     if settings.auth.hs256_secret == DEVELOPMENT_SECRET and settings.auth.public_key_file is None:

@@ -2,10 +2,12 @@
 guardian represents and optional `name` the citizen's name, `exp` required. A staff token's
 `sub` is the person's HSA-id, with `roles` (staff, local-admin, central-admin) and `units` (the
 unit HSA-ids they work for). HS256 with a shared secret in development; an RS256/ES256 public
-key in production."""
+key in production. Claims are taken strictly: numeric dates as JSON numbers, identity numbers
+and HSA-ids as strings, and no token valid for longer than `auth.max_lifetime_s`."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -83,8 +85,24 @@ class TokenVerifier:
             raise Unauthenticated("the token is malformed") from exc
         except jwt.InvalidTokenError as exc:
             raise Unauthenticated(f"the token is not valid: {exc}") from exc
+        self._check_types_and_lifetime(claims)
         found: dict[str, Any] = claims
         return found
+
+    def _check_types_and_lifetime(self, claims: dict[str, Any]) -> None:
+        """What PyJWT lets through: "exp": "9999999999" (it converts), numbers for strings,
+        and lifetimes of centuries."""
+        for name in ("exp", "iat", "nbf"):
+            value = claims.get(name, 0)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise Unauthenticated(f"the token's {name} claim is not a number")
+        for name in ("sub", "act_for"):
+            if name in claims and not isinstance(claims[name], str):
+                raise Unauthenticated(f"the token's {name} claim is not a string")
+        longest = self.settings.max_lifetime_s
+        issued = claims.get("iat", time.time())
+        if claims["exp"] - min(issued, time.time()) > longest + self.settings.leeway_s:
+            raise Unauthenticated(f"the token is valid for longer than {longest} s")
 
 
 def mint_token(

@@ -94,9 +94,9 @@ class UnitSettings(Section):
 class AuthSettings(Section):
     hs256_secret: str | None = DEVELOPMENT_SECRET
     public_key_file: Path | None = Field(None, description="PEM key for RS256/ES256 tokens")
-    algorithms: list[str] = ["HS256"]
-    audience: str | None = None
-    issuer: str | None = None
+    algorithms: list[str] = Field(["HS256"], min_length=1)
+    audience: str | None = Field(None, description="Required `aud` claim; required in production")
+    issuer: str | None = Field(None, description="Required `iss` claim; required in production")
     leeway_s: int = Field(
         30, ge=0, le=300, description="Seconds a token is still accepted after its exp (clock skew)"
     )
@@ -108,6 +108,42 @@ class AuthSettings(Section):
     guardianship_cache_s: int = Field(
         300, ge=0, le=3600, description="Seconds a register answer is reused (0: never)"
     )
+    max_lifetime_s: int = Field(
+        86400, gt=0, le=7 * 86400, description="Tokens valid for longer than this are refused"
+    )
+
+    @model_validator(mode="after")
+    def _one_key_family(self) -> AuthSettings:
+        """One kind of key for every algorithm: a public key offered to an HS algorithm is the
+        classic key-confusion hole (the public key becomes a shared secret anyone can sign with)."""
+        families = {algorithm[:2].upper() for algorithm in self.algorithms}
+        unknown = families - {"HS", "RS", "ES", "PS"}
+        if unknown:
+            raise ValueError(f"auth.algorithms: unsupported {sorted(self.algorithms)}")
+        if len(families) > 1 or (families == {"HS"}) == (self.public_key_file is not None):
+            raise ValueError(
+                "auth.algorithms: either HS256 with auth.hs256_secret, or asymmetric algorithms "
+                "(RS256, ES256...) with auth.public_key_file, never both"
+            )
+        if families == {"HS"} and not self.hs256_secret:
+            raise ValueError("auth.hs256_secret is needed for HS algorithms")
+        return self
+
+    def production_problems(self) -> list[str]:
+        """What makes these settings unsafe outside development, each saying how to fix it."""
+        problems = []
+        if self.public_key_file is None and self.hs256_secret == DEVELOPMENT_SECRET:
+            problems.append(
+                "auth uses the built-in development secret: set auth.public_key_file (PEM) with "
+                'algorithms = ["RS256"], or a secret of your own in ETJANST_AUTH__HS256_SECRET'
+            )
+        for claim in ("audience", "issuer"):
+            if not getattr(self, claim):
+                problems.append(
+                    f"auth.{claim} is not set: set it to the identity provider's "
+                    f"(ETJANST_AUTH__{claim.upper()})"
+                )
+        return problems
 
 
 class OutpatientFeeSettings(Section):
@@ -158,6 +194,15 @@ class MockSettings(Section):
             raise ValueError(f"no mock named {', '.join(unknown)}")
         return options
 
+    admin_token: str | None = Field(
+        None,
+        min_length=16,
+        description="Bearer token the admin API requires; needed when serving beyond loopback",
+    )
+    max_request_bytes: int = Field(
+        16 * 1024 * 1024, gt=0, description="Larger requests (SOAP, REST, admin) are refused"
+    )
+
 
 DEFAULT_UNITS: dict[str, dict[str, Any]] = {
     "SE2321000057-5VTN": {
@@ -189,6 +234,11 @@ class Settings(BaseSettings):
         env_prefix="ETJANST_", env_nested_delimiter="__", extra="forbid"
     )
 
+    environment: Literal["production", "development"] = Field(
+        "production",
+        description="production refuses the development secret and tokens without aud/iss; "
+        "`etjanst up` and `etjanst mocks` run in development",
+    )
     today: date | None = Field(None, description="Pin 'today' (YYYY-MM-DD) for gateway and mocks")
     now: datetime | None = Field(
         None, description="Pin the clock (ISO 8601 with offset); also fixes 'today'"
@@ -248,6 +298,10 @@ class Settings(BaseSettings):
         if self.today is None and self.now is not None:
             return self.now.astimezone(STOCKHOLM).date()
         return self.today
+
+    def production_problems(self) -> list[str]:
+        """Why the gateway must not start with these settings; empty in development."""
+        return self.auth.production_problems() if self.environment == "production" else []
 
     def today_date(self) -> date:
         """The date in Europe/Stockholm, unless pinned."""

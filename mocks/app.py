@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from contracts.logs import install_safe_logging
 from contracts.registry import UPSTREAMS
 from contracts.upstream import Upstream, resolve
 from mocks.kit.admin import admin_blueprint, mock_paths, problem
@@ -17,7 +18,9 @@ from mocks.kit.store import MockStore
 
 def create_mocks_app(config: MockConfig, upstreams: Sequence[Upstream] = UPSTREAMS) -> Flask:
     """The mocks of `upstreams` (every registered upstream by default) on one app."""
+    install_safe_logging()
     app = Flask("mocks")
+    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     store = MockStore(config.state_path)

@@ -31,9 +31,11 @@ PNR_OID = PERSONNUMMER_OID
 
 
 def make_settings(**overrides: Any) -> Settings:
-    """Settings for a test server: today pinned, the test secret, a database of its own."""
+    """Settings for a test server: development, today pinned, the test secret, a database of
+    its own."""
     database = Path(tempfile.mkdtemp(prefix="etjanst-test-store-")) / "gateway.sqlite3"
     values: dict[str, Any] = {
+        "environment": "development",
         "today": TODAY,
         "auth": {"hs256_secret": SECRET},
         "store": {"sqlite_path": database},

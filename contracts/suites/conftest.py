@@ -12,13 +12,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from contracts.logs import install_safe_logging
 from contracts.privacy import mask_text
 from contracts.suites.target import TARGET_KEY, Target
-from gateway.logs import install_identity_masking
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    install_identity_masking()  # the upstream wire log has whole envelopes at DEBUG
+    install_safe_logging()  # the upstream wire log has whole envelopes at DEBUG
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,9 @@ from enum import StrEnum
 from gateway.domain.web_booking import WebBooking
 
 # SE + organisation number (10 digits, or 12 with a 16 prefix) + '-' + alphanumeric suffix.
-HSA_ID = re.compile(r"SE(?:\d{10}|16\d{10})-[A-Za-z0-9]{1,20}", re.IGNORECASE)
+# ASCII only: Unicode case folding would let U+017F (long s) stand for 'S', and \d match
+# full-width digits.
+HSA_ID = re.compile(r"SE(?:\d{10}|16\d{10})-[A-Za-z0-9]{1,20}", re.IGNORECASE | re.ASCII)
 
 
 class EService(StrEnum):

@@ -22,7 +22,13 @@ class UpstreamSettings(BaseModel):
         {}, description="Full URL per operation, where one differs from the derived path"
     )
     connect_timeout_s: float = Field(2.0, gt=0)
-    read_timeout_s: float = Field(10.0, gt=0)
+    read_timeout_s: float = Field(10.0, gt=0, description="Longest wait for any one read")
+    deadline_s: float = Field(
+        30.0, gt=0, description="Longest a whole call may take, however the answer trickles in"
+    )
+    max_response_bytes: int = Field(
+        32 * 1024 * 1024, gt=0, description="Larger answers are refused (502), never read whole"
+    )
     logical_address: str | None = Field(
         None, description="RIV-TA LogicalAddress: the producing system (SOAP upstreams)"
     )

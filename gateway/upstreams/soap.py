@@ -145,16 +145,15 @@ class RivSoapClient:
         status = response.status_code
         try:
             envelope = read_envelope(response.content)
-        except NotWellFormed as exc:
+        except EnvelopeError as exc:  # a proxy's HTML error page, say
             if status in UNAVAILABLE_STATUSES:
                 raise UpstreamUnavailable(self.upstream.name, f"HTTP {status}") from exc
-            raise UpstreamInvalidResponse(
-                self.upstream.name, f"HTTP {status} with a body that is not XML"
-            ) from exc
-        except EnvelopeError as exc:
-            raise UpstreamInvalidResponse(
-                self.upstream.name, f"the answer is not a SOAP 1.1 envelope: {exc}"
-            ) from exc
+            why = (
+                "a body that is not XML"
+                if isinstance(exc, NotWellFormed)
+                else f"an answer that is not a SOAP 1.1 envelope: {exc}"
+            )
+            raise UpstreamInvalidResponse(self.upstream.name, f"HTTP {status} with {why}") from exc
         payload = envelope.payload
         if envelope.is_fault:
             code = (payload.findtext("faultcode") or "").strip()

@@ -17,6 +17,11 @@ from stdnum.exceptions import ValidationError as ChecksumError
 
 from contracts.riv import PERSONNUMMER_OID, SAMORDNINGSNUMMER_OID
 from mocks.cosmic.scheduling_models import SchedulingDataset
+from mocks.kit.fields import Line, Moment
+
+# More than the 2,000-record test patient; a bound on what one answer can be asked to carry.
+MAX_RECORDS_PER_PATIENT = 5_000
+MAX_RECORDS = 20_000
 
 NATIONAL_ID_TYPES = (PERSONNUMMER_OID, SAMORDNINGSNUMMER_OID)
 
@@ -113,11 +118,11 @@ class Drug(BaseModel):
     (drug) or generics, plus its dosages."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(None, description="drug/drug/nplId/displayName")
-    nplId: str | None = None
-    atcCode: str | None = None
-    atcName: str | None = None
-    form: str | None = Field(None, description="pharmaceuticalForm, e.g. Tablett")
+    name: Line | None = Field(None, description="drug/drug/nplId/displayName")
+    nplId: Line | None = None
+    atcCode: Line | None = None
+    atcName: Line | None = None
+    form: Line | None = Field(None, description="pharmaceuticalForm, e.g. Tablett")
     strength: float | None = None
     strengthUnit: str | None = None
     route: Code | None = Field(None, description="drug/drug/routeOfAdministration")
@@ -259,14 +264,14 @@ class Relation(BaseModel):
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    documentId: str
-    careUnitHSAId: str
-    careGiverHSAId: str = "SE2321000057-1003"
-    authorTime: datetime
+    documentId: Line
+    careUnitHSAId: Line
+    careGiverHSAId: Line = "SE2321000057-1003"
+    authorTime: Moment
     approvedForPatient: bool = True
     nullified: bool = False
-    prescriptionId: str
-    prescriptionChainId: str | None = None
+    prescriptionId: Line
+    prescriptionChainId: Line | None = None
     typeOfPrescription: Literal["I", "U"] = "I"
     prescriptionStatus: Literal["Active", "Inactive"] = "Active"
     prescriberName: str | None = None
@@ -367,6 +372,10 @@ class CosmicDataset(BaseModel):
     def _unique_patients(cls, patients: list[Patient]) -> list[Patient]:
         if len({p.id for p in patients}) != len(patients):
             raise ValueError("each patient id may appear only once")
+        if any(len(p.records) > MAX_RECORDS_PER_PATIENT for p in patients):
+            raise ValueError(f"at most {MAX_RECORDS_PER_PATIENT} records per patient")
+        if sum(len(p.records) for p in patients) > MAX_RECORDS:
+            raise ValueError(f"at most {MAX_RECORDS} records in all")
         return patients
 
     @cached_property

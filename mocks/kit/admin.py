@@ -1,8 +1,10 @@
 """The admin API every mock has under /mocks/<name>/_admin/: reset, dataset, stubs, faults,
-journal. One small handler per route; errors are application/problem+json."""
+journal. One small handler per route; errors are application/problem+json. With
+`mocks.admin_token` set, every call needs `Authorization: Bearer <token>`."""
 
 from __future__ import annotations
 
+import hmac
 import json
 import math
 from collections.abc import Callable
@@ -81,6 +83,20 @@ def admin_blueprint(mock: Mock) -> Blueprint:
     )
     store, name = mock.store, mock.name
     openapi_document = cache(partial(admin_openapi, mock))  # built once, on first request
+
+    @admin.before_request
+    def authorised() -> Response | None:
+        expected = mock.config.admin_token
+        if expected is None:
+            return None
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(given.encode(), expected.encode()):
+            return None
+        response = problem(
+            401, "UNAUTHORISED", "the admin API needs Authorization: Bearer <mocks.admin_token>"
+        )
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
 
     @admin.get("/")
     def index() -> Response:

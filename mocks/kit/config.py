@@ -20,6 +20,8 @@ class MockConfig:
     # each mock's own settings by mock name (`mocks.options.<name>`), validated by that mock's
     # settings model (Mock.settings_model)
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    max_request_bytes: int = 16 * 1024 * 1024  # larger requests are refused unread
+    admin_token: str | None = None  # the admin API's bearer token; None: open
 
     def today_date(self) -> date:
         return today_in_stockholm(self.today)

@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 
 from flask import Blueprint, Response, request
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from contracts.privacy import mask_text
 from contracts.upstream import Upstream
@@ -43,6 +44,15 @@ class ClientError(Exception):
 class InvalidMockResponse(Exception):
     """A mock built something its own contract rejects: a bug in the mock, answered as a
     server fault rather than handed out."""
+
+
+def request_body() -> bytes:
+    """The request's body; ClientError past `mocks.max_request_bytes` (the app's
+    MAX_CONTENT_LENGTH), before anything of it is parsed."""
+    try:
+        return request.get_data()
+    except RequestEntityTooLarge as exc:
+        raise ClientError(f"the request is larger than {request.max_content_length} bytes") from exc
 
 
 @dataclass(frozen=True)
@@ -279,12 +289,16 @@ class Mock(ABC):
     def _record(self, exchange: dict[str, Any], response: Response) -> None:
         limit = self.config.journal_body_bytes
         body = b"" if response.is_streamed else response.get_data()
+        try:
+            sent = request_body()
+        except ClientError as exc:  # the fault says so; the body was never read
+            sent = str(exc).encode()
         exchange["request"] = {
             "method": request.method,
             "path": request.path,
             "query": mask_text(request.query_string.decode("utf-8", "replace")),
             "headers": {k: mask_text(v) for k, v in request.headers.items()},
-            "body": mask_text(_cut(request.get_data()[: limit * 4], limit)),
+            "body": mask_text(_cut(sent[: limit * 4], limit)),
         }
         exchange["response"] = {
             "status": response.status_code,

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from contracts.privacy import mask_text
 from mocks.kit import rules
-from mocks.kit.mock import ClientError, Incoming, Mock
+from mocks.kit.mock import ClientError, Incoming, Mock, request_body
 
 
 class ErrorFault(rules.Rule):
@@ -90,7 +90,7 @@ class RestMock(Mock):
         return view
 
     def _read(self, operation: RestOperation, params: dict[str, str]) -> Incoming:
-        raw = request.get_data()
+        raw = request_body()
         try:
             body = json.loads(raw) if raw else None
         except (ValueError, RecursionError) as exc:

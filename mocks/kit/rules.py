@@ -13,13 +13,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
+from mocks.kit.fields import Line
+
 
 class Match(BaseModel):
     """Which requests a rule applies to; every given field must match."""
 
     model_config = ConfigDict(extra="forbid")
     patient: str | None = Field(None, pattern=r"^[0-9]{12}$")  # \d: any script's digits
-    logicalAddress: str | None = None
+    logicalAddress: Line | None = None
 
 
 class Rule(BaseModel):
@@ -45,7 +47,7 @@ class Stub(Rule):
     operation: str
     status: int = Field(200, ge=100, le=599)
     body: str
-    contentType: str = "text/xml; charset=utf-8"
+    contentType: Line = "text/xml; charset=utf-8"
 
 
 class LatencyFault(Rule):

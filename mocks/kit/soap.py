@@ -28,13 +28,14 @@ from contracts.riv import (
     read_envelope,
 )
 from mocks.kit import rules
-from mocks.kit.mock import ClientError, Incoming, InvalidMockResponse, Mock
+from mocks.kit.fields import Line, Text
+from mocks.kit.mock import ClientError, Incoming, InvalidMockResponse, Mock, request_body
 
 
 class SoapFaultFault(rules.Rule):
     type: Literal["soap_fault"]
-    code: str = Field("VP009", description="RIV-TA platform code put first in the faultstring")
-    message: str = "Error connecting to service producer"
+    code: Line = Field("VP009", description="RIV-TA platform code put first in the faultstring")
+    message: Text = "Error connecting to service producer"
     faultcode: Literal["Client", "Server"] = "Server"
 
 
@@ -43,8 +44,12 @@ class ResultFault(rules.Rule):
 
     type: Literal["result"]
     resultCode: Literal["INFO", "ERROR"]
-    errorCode: str | None = None
-    message: str = ""
+    # RIV-TA's ErrorCodeEnum (ResultType/errorCode)
+    errorCode: (
+        Literal["INVALID_REQUEST", "TRANSFORMATION_ERROR", "APPLICATION_ERROR", "TECHNICAL_ERROR"]
+        | None
+    ) = None
+    message: Text = ""
 
 
 SOAP_FAULTS: tuple[type[rules.Rule], ...] = (*rules.COMMON_FAULTS, SoapFaultFault, ResultFault)
@@ -179,7 +184,7 @@ class SoapMock(Mock):
 
     def _read(self, operation: SoapOperation) -> Incoming:
         try:
-            message = read_envelope(request.get_data())
+            message = read_envelope(request_body())
         except EnvelopeError as exc:
             raise ClientError(f"the request is {exc}") from exc
         if message.payload.tag != operation.element:

@@ -1,5 +1,10 @@
-"""A slot is never booked twice, also when many citizens race for it through `etjanst up` with
-several worker processes: exactly one booking, every other citizen told the slot is taken."""
+"""A slot is never booked twice, also when many citizens race for it through the gateway of
+`etjanst up` to the Cosmic mock served by several worker processes (`etjanst mocks`): exactly
+one booking, every other citizen told the slot is taken.
+
+The mocks run on a server of their own because each gateway request on `etjanst up` waits for a
+mock request on the same server: with more concurrent clients than half its threads, the mock
+calls can queue behind the gateway calls that wait for them (see the README)."""
 
 from __future__ import annotations
 
@@ -19,9 +24,12 @@ CITIZENS = 20
 
 
 @pytest.fixture(scope="module")
-def up() -> Iterator[str]:
-    with serving("up", "--workers", "3", "--threads", "8", ready="/readyz") as url:
-        yield url
+def servers() -> Iterator[tuple[str, str]]:
+    """(the gateway, the mocks it calls), each with several worker processes."""
+    with serving("mocks", "--workers", "3", "--threads", "8", ready="/mocks/") as mocks:
+        cosmic = {"ETJANST_UPSTREAMS__COSMIC__URL": f"{mocks}/mocks/cosmic"}
+        with serving("up", "--workers", "2", "--threads", "16", ready="/readyz", env=cosmic) as up:
+            yield up, mocks
 
 
 def citizens(count: int) -> list[str]:
@@ -29,7 +37,8 @@ def citizens(count: int) -> list[str]:
     return [with_check_digit(f"19800101{n:03d}") for n in range(200, 200 + count)]
 
 
-def test_twenty_citizens_race_for_one_slot(up: str) -> None:
+def test_twenty_citizens_race_for_one_slot(servers: tuple[str, str]) -> None:
+    up, mocks = servers
     day = date(2026, 11, 30)  # a Monday, days after the pinned today
     who = citizens(CITIZENS)
     listed = requests.get(
@@ -56,7 +65,7 @@ def test_twenty_citizens_race_for_one_slot(up: str) -> None:
     with ThreadPoolExecutor(max_workers=CITIZENS) as pool:
         statuses = list(pool.map(book, who))
     assert sorted(statuses) == [201] + [409] * (CITIZENS - 1)
-    journal = requests.get(f"{up}{ADMIN}/journal", params={"limit": 200}, timeout=10).json()
+    journal = requests.get(f"{mocks}{ADMIN}/journal", params={"limit": 200}, timeout=10).json()
     made = [
         e
         for e in journal["exchanges"]

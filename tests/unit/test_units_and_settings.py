@@ -168,6 +168,8 @@ def test_production_factory_reads_config_and_environment(
         encoding="utf-8",
     )
     monkeypatch.setenv("ETJANST_CONFIG", str(config))
+    for name, value in (("HS256_SECRET", "s" * 32), ("AUDIENCE", "etjanst"), ("ISSUER", "idp")):
+        monkeypatch.setenv(f"ETJANST_AUTH__{name}", value)
     ready = create().test_client().get("/readyz").json["upstreams"]
     assert ready["cosmic"]["GetMedicationHistory"] == (
         "https://cosmic.test/x/GetMedicationHistory/2/rivtabp21"
