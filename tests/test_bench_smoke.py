@@ -1,5 +1,6 @@
-"""The ordinations benchmark runs end to end: with --smoke it starts `etjanst up`, measures both
-cases with tiny counts, prints the same-run ratios and exits 0. Its numbers are never checked."""
+"""Every benchmark scenario runs end to end: with --smoke it starts `etjanst up`, measures its
+cases with tiny counts, prints the same-run ratios and exits 0. Its numbers are never checked,
+only that every request was answered without error."""
 
 from __future__ import annotations
 
@@ -9,24 +10,26 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT / "bench" / "bench_ordinations.py"
+SCENARIOS = sorted((ROOT / "bench").glob("bench_*.py"))
 
 
-def test_ordinations_bench_runs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.stem for s in SCENARIOS])
+def test_the_scenario_runs(scenario: Path, tmp_path: Path) -> None:
     numbers = tmp_path / "bench.json"
     result = subprocess.run(
-        [sys.executable, str(BENCH), "--smoke", "--json", str(numbers)],
+        [sys.executable, str(scenario), "--smoke", "--json", str(numbers)],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"gateway/direct throughput: \d+\.\d %", result.stdout), result.stdout
-    assert re.search(r"gateway p50: \d+\.\d+ ms", result.stdout), result.stdout
+    assert re.search(r"gateway/direct throughput: \d+\.\d %|gateway p50: \d", result.stdout)
     cases = json.loads(numbers.read_text(encoding="utf-8"))["cases"]
-    assert len(cases) == 2
+    assert cases
     for case in cases:
         for variant in ("direct", "gateway"):
             assert case[variant]["requests"] > 0, case["title"]

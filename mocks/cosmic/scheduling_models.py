@@ -15,10 +15,9 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from stdnum import luhn
-from stdnum.exceptions import ValidationError as ChecksumError
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from mocks.kit.fields import IdentityNumber
 from mocks.kit.store import Entities, MockStore
 
 BOOKING = "booking"
@@ -78,24 +77,15 @@ class Booking(Slot):
     'not allowed'; here every flag is given)."""
 
     bookingId: str
-    patient: str = Field(pattern=r"^[0-9]{12}$")
+    patient: IdentityNumber
     cancelAllowed: bool = True
     rebookAllowed: bool = True
     messageAllowed: bool = True
 
-    @field_validator("patient")
-    @classmethod
-    def _check_digit(cls, number: str) -> str:
-        try:
-            luhn.validate(number[2:])
-        except ChecksumError as exc:
-            raise ValueError("the identity number's check digit is wrong") from exc
-        return number
-
 
 class LabelledPatient(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=r"^[0-9]{12}$")
+    id: IdentityNumber
     label: str
 
 

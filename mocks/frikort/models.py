@@ -20,30 +20,14 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
-from stdnum import luhn
-from stdnum.exceptions import ValidationError as ChecksumError
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from mocks.kit.fields import IdentityNumber
 from mocks.kit.store import Entities, MockStore
 
 CARD_IDS = uuid.UUID("0b7f5b2e-64a7-4c38-9d0e-6f1c2a9e4d11")  # uuid5 namespace of CardSystemIds
-
-
-def _identity(number: str) -> str:
-    try:
-        luhn.validate(number[2:])
-    except ChecksumError as exc:
-        raise ValueError("the identity number's check digit is wrong") from exc
-    return number
-
-
-IdentityNumber = Annotated[
-    str,
-    Field(pattern=r"^[0-9]{12}$", description="personnummer or samordningsnummer"),
-    AfterValidator(_identity),
-]
 
 
 class Ceiling(BaseModel):

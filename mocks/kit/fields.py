@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
+from stdnum import luhn
+from stdnum.exceptions import ValidationError as ChecksumError
 
 # One line of text: no C0/C1 control characters at all (names, codes, ids).
 Line = Annotated[str, Field(pattern=r"^[^\x00-\x1f\x7f-\x9f]*$", max_length=500)]
@@ -24,3 +26,19 @@ def _plausible(moment: datetime) -> datetime:
 
 
 Moment = Annotated[datetime, AfterValidator(_plausible)]
+
+
+def _check_digit(number: str) -> str:
+    try:
+        luhn.validate(number[2:])
+    except ChecksumError as exc:
+        raise ValueError("the identity number's check digit is wrong") from exc
+    return number
+
+
+# A personnummer or samordningsnummer: 12 digits with a right check digit.
+IdentityNumber = Annotated[
+    str,
+    Field(pattern=r"^[0-9]{12}$", description="personnummer or samordningsnummer"),
+    AfterValidator(_check_digit),
+]

@@ -12,16 +12,16 @@ from datetime import date
 from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from stdnum import luhn
-from stdnum.exceptions import ValidationError as ChecksumError
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from mocks.kit.fields import IdentityNumber
 
 IDENTITY_PATTERN = r"^[0-9]{12}$"
 
 
 class Resident(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=IDENTITY_PATTERN, description="personnummer or samordningsnummer")
+    id: IdentityNumber
     label: str | None = Field(None, description="what this person is for, e.g. 'child-12'")
     givenName: str | None = Field(None, max_length=80, description="Fornamn: all given names")
     middleName: str | None = Field(None, max_length=40, description="Mellannamn")
@@ -34,15 +34,6 @@ class Resident(BaseModel):
         False, description="Sekretessmarkering J: the record shows little more than the id"
     )
     deceasedOn: date | None = Field(None, description="Avregistrering AV on this day")
-
-    @field_validator("id")
-    @classmethod
-    def _check_digit(cls, number: str) -> str:
-        try:
-            luhn.validate(number[2:])
-        except ChecksumError as exc:
-            raise ValueError("the identity number's check digit is wrong") from exc
-        return number
 
 
 class Custody(BaseModel):
