@@ -308,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     for chatty in ("urllib3", "zeep"):  # their DEBUG lines add nothing to ours
         logging.getLogger(chatty).setLevel(max(level, logging.INFO))
+    logging.getLogger("alembic").setLevel(max(level, logging.WARNING))  # nor alembic's INFO
     try:
         return args.run(args)
     except CliError as exc:
