@@ -14,6 +14,7 @@ from contracts.privacy import mask_text
 from gateway.api import (
     cases,
     catalogue,
+    eoffering,
     high_cost,
     high_cost_outpatient,
     listing,
@@ -63,6 +64,7 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(units.blueprint)
     app.register_blueprint(high_cost_outpatient.blueprint)
     app.register_blueprint(catalogue.blueprint)
+    app.register_blueprint(eoffering.blueprint)
     app.register_blueprint(cases.blueprint)
     app.register_blueprint(staff.blueprint)
     app.register_blueprint(me.blueprint)
