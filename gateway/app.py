@@ -52,7 +52,7 @@ def create_app(settings: Settings) -> Flask:
             + '\n(for development, run `etjanst up` or set environment = "development")'
         )
     install_safe_logging()
-    app = Flask("gateway")
+    app = Flask("gateway", static_folder=None)  # no /static: every route is in the OpenAPI
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.json.sort_keys = False
     app.json.ensure_ascii = False  # "Tenhults vårdcentral", not "Tenhults v\u00e5rdcentral"

@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 CASE_TYPE_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
 BOOKING_TYPES = frozenset({"book-appointment", "cancel-or-rebook-appointment"})
@@ -32,7 +32,8 @@ class OfferingState(StrEnum):
 
 
 class Document(BaseModel):
-    """Catalogue documents: unknown fields are typos, and typos are errors."""
+    """Catalogue documents: unknown fields are typos, and typos are errors; a flag is true or
+    false and a number a whole number, never 0, "yes" or "5" taken for one."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
@@ -41,7 +42,7 @@ class Question(Document):
     id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9]{0,63}$")
     label: str = Field(min_length=1, max_length=500)
     type: QuestionType
-    required: bool = False
+    required: StrictBool = False
     help: str | None = Field(None, max_length=2000)
     options: tuple[str, ...] | None = Field(None, min_length=1)
     required_when: dict[str, str] | None = Field(None, alias="requiredWhen", max_length=1)
@@ -56,10 +57,10 @@ class Question(Document):
 class Restrictions(Document):
     """Who may use an offering; the restriction model of eservicesupply:eoffering."""
 
-    min_age: int | None = Field(None, alias="minAge", ge=0, le=150)
-    max_age: int | None = Field(None, alias="maxAge", ge=0, le=150)
-    listing_required: bool = Field(False, alias="listingRequired")
-    referral_required: bool = Field(False, alias="referralRequired")
+    min_age: StrictInt | None = Field(None, alias="minAge", ge=0, le=150)
+    max_age: StrictInt | None = Field(None, alias="maxAge", ge=0, le=150)
+    listing_required: StrictBool = Field(False, alias="listingRequired")
+    referral_required: StrictBool = Field(False, alias="referralRequired")
     area: tuple[str, ...] = Field((), description="County codes where the offering applies")
 
 
@@ -73,7 +74,7 @@ class CaseType(Document):
     terms_text: str = Field("", alias="termsText", max_length=8000)
     questions: tuple[Question, ...] = Field(min_length=1, max_length=50)
     restrictions: Restrictions = Restrictions()
-    booking_request: bool = Field(False, alias="bookingRequest")
+    booking_request: StrictBool = Field(False, alias="bookingRequest")
 
     @model_validator(mode="after")
     def _questions_are_consistent(self) -> CaseType:
