@@ -6,14 +6,12 @@ account). Without it the tests that need an account are skipped, saying why."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-import requests
 from prometheus_client import CollectorRegistry
 
+from contracts.suites.patients import patient_for
 from contracts.suites.target import Target
-from gateway.domain.identity import Identity, InvalidIdentityNumber, parse_identity
+from gateway.domain.identity import Identity
 from gateway.upstreams.ehm_hkdb import HkdbClient
 from gateway.upstreams.http import UpstreamContext, UpstreamMetrics
 
@@ -34,14 +32,7 @@ def hkdb(target: Target, hkdb_metrics: UpstreamMetrics) -> HkdbClient:
 
 @pytest.fixture(scope="session")
 def hkdb_patient(target: Target) -> Identity:
-    if target.builtin_mocks:
-        found = requests.get(f"{target.admin_url('ehm_hkdb')}/patients", timeout=10).json()
-        by_label = {p["label"]: p["id"] for p in found["patients"]}
-        return parse_identity(by_label[LABEL])
-    number = os.environ.get(PATIENT_ENV, "").strip()
-    if not number:
+    found = patient_for(target, "ehm_hkdb", LABEL, PATIENT_ENV)
+    if found is None:
         pytest.skip(f"needs test data on a real producer: set {PATIENT_ENV}")
-    try:
-        return parse_identity(number)
-    except InvalidIdentityNumber as exc:
-        pytest.fail(f"{PATIENT_ENV}: {exc}", pytrace=False)
+    return found

@@ -6,15 +6,15 @@ it the tests that need prescriptions are skipped, saying why."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 import requests
 from prometheus_client import CollectorRegistry
 
+from contracts.suites.patients import patient_for
 from contracts.suites.target import Target
-from gateway.domain.identity import Identity, InvalidIdentityNumber, parse_identity
+from gateway.domain.identity import Identity
 from gateway.upstreams.ehm_nll import NllClient
 from gateway.upstreams.http import UpstreamContext, UpstreamMetrics
 
@@ -36,14 +36,7 @@ def raw() -> Iterator[requests.Session]:
 
 @pytest.fixture(scope="session")
 def nll_patient(target: Target) -> Identity:
-    if target.builtin_mocks:
-        found = requests.get(f"{target.admin_url('ehm_nll')}/patients", timeout=10).json()
-        by_label = {p["label"]: p["id"] for p in found["patients"]}
-        return parse_identity(by_label[LABEL])
-    number = os.environ.get(PATIENT_ENV, "").strip()
-    if not number:
+    found = patient_for(target, "ehm_nll", LABEL, PATIENT_ENV)
+    if found is None:
         pytest.skip(f"needs test data on a real producer: set {PATIENT_ENV}")
-    try:
-        return parse_identity(number)
-    except InvalidIdentityNumber as exc:
-        pytest.fail(f"{PATIENT_ENV}: {exc}", pytrace=False)
+    return found

@@ -10,17 +10,15 @@ Without it the tests that need a card are skipped, saying why; the others still 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
-import requests
 from prometheus_client import CollectorRegistry
 
+from contracts.suites.patients import patient_for
 from contracts.suites.target import Target
 from gateway.domain.identity import (
     Identity,
-    InvalidIdentityNumber,
     parse_identity,
     with_check_digit,
 )
@@ -60,20 +58,7 @@ def frikort(target: Target, wire: Wire) -> Iterator[FrikortClient]:
 
 @pytest.fixture(scope="session")
 def card_patient(target: Target) -> Identity | None:
-    if target.builtin_mocks:
-        response = requests.get(f"{target.admin_url('frikort')}/patients", timeout=10)
-        response.raise_for_status()
-        by_label = {p["label"]: p["id"] for p in response.json()["patients"]}
-        if CARD_PATIENT not in by_label:
-            pytest.fail(f"the mock's default dataset has no patient labelled {CARD_PATIENT}")
-        return parse_identity(by_label[CARD_PATIENT])
-    number = os.environ.get(PATIENT_ENV, "").strip()
-    if not number:
-        return None
-    try:
-        return parse_identity(number)  # its messages never repeat the number
-    except InvalidIdentityNumber as exc:
-        pytest.fail(f"{PATIENT_ENV}: {exc}", pytrace=False)
+    return patient_for(target, "frikort", CARD_PATIENT, PATIENT_ENV)
 
 
 @pytest.fixture

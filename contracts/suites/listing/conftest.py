@@ -13,16 +13,15 @@ not exist.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 from prometheus_client import CollectorRegistry
 
+from contracts.suites.patients import patient_for
 from contracts.suites.target import Target
-from gateway.domain.identity import Identity, InvalidIdentityNumber, parse_identity
+from gateway.domain.identity import Identity
 from gateway.upstreams.http import UpstreamContext, UpstreamMetrics
 from gateway.upstreams.listing import ListingClient
 from gateway.upstreams.soap import Reply
@@ -57,20 +56,7 @@ def listing(target: Target) -> Iterator[Probe]:
 
 @pytest.fixture(scope="session")
 def listed_citizen(target: Target) -> Identity | None:
-    if target.builtin_mocks:
-        response = requests.get(f"{target.admin_url('listing')}/dataset", timeout=10)
-        response.raise_for_status()
-        by_label = {c.get("label"): c["id"] for c in response.json()["citizens"]}
-        if "listed" not in by_label:
-            pytest.fail("the mock's default dataset has no citizen labelled 'listed'")
-        return parse_identity(by_label["listed"])
-    number = os.environ.get(PATIENT_ENV, "").strip()
-    if not number:
-        return None
-    try:
-        return parse_identity(number)  # its messages never repeat the number
-    except InvalidIdentityNumber as exc:
-        pytest.fail(f"{PATIENT_ENV}: {exc}", pytrace=False)
+    return patient_for(target, "listing", "listed", PATIENT_ENV)
 
 
 @pytest.fixture
