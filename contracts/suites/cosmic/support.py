@@ -61,10 +61,6 @@ class CosmicData:
     source: str
 
 
-class ContractDrift(UserWarning):
-    """The producer's answer holds something our contract does not describe."""
-
-
 @dataclass
 class Exchange:
     """One call: what was sent, what came back, and what the gateway's client made of it."""
