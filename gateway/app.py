@@ -35,6 +35,23 @@ from gateway.settings import DEVELOPMENT_SECRET, ConfigFileError, Settings
 CORRELATION_HEADER = "X-Correlation-ID"
 ACCEPTABLE_CORRELATION_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 
+# one module per area of the API, each with its `blueprint`
+BLUEPRINTS = (
+    operations,
+    units,
+    ordinations,
+    web_booking,
+    cases,
+    catalogue,
+    staff,
+    eoffering,
+    me,
+    prescriptions,
+    high_cost,
+    high_cost_outpatient,
+    listing,
+)
+
 log = logging.getLogger("etjanst.gateway")
 
 
@@ -59,19 +76,8 @@ def create_app(settings: Settings) -> Flask:
     if settings.auth.hs256_secret == DEVELOPMENT_SECRET and settings.auth.public_key_file is None:
         log.warning("auth uses the built-in development secret: set ETJANST_AUTH__HS256_SECRET")
     Runtime.build(settings).install(app)
-    app.register_blueprint(ordinations.blueprint)
-    app.register_blueprint(operations.blueprint)
-    app.register_blueprint(units.blueprint)
-    app.register_blueprint(high_cost_outpatient.blueprint)
-    app.register_blueprint(catalogue.blueprint)
-    app.register_blueprint(eoffering.blueprint)
-    app.register_blueprint(cases.blueprint)
-    app.register_blueprint(staff.blueprint)
-    app.register_blueprint(me.blueprint)
-    app.register_blueprint(prescriptions.blueprint)
-    app.register_blueprint(high_cost.blueprint)
-    app.register_blueprint(listing.blueprint)
-    app.register_blueprint(web_booking.blueprint)
+    for area in BLUEPRINTS:
+        app.register_blueprint(area.blueprint)
     _correlation(app)
     _errors(app)
     return app
