@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, exists, func, insert, select
+from sqlalchemy import Engine, and_, delete, exists, insert, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from contracts.privacy import mask_text
@@ -166,12 +166,6 @@ class DebugJournal:
             if row is None:
                 return None
             return _request(row._mapping, self._exchanges(connection, [entry]).get(entry, []))
-
-    def count(self) -> int:
-        with self.engine.connect() as connection:
-            return int(
-                connection.execute(select(func.count()).select_from(debug_requests)).scalar_one()
-            )
 
     @staticmethod
     def _exchanges(connection: Any, ids: Sequence[int]) -> dict[int, list[JournalExchange]]:

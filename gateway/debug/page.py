@@ -10,11 +10,11 @@ import binascii
 import hmac
 import secrets
 
-from flask import Blueprint, Flask, Response, abort, render_template, request
+from flask import Blueprint, Flask, Response, abort, g, render_template, request
 
 from contracts.registry import UPSTREAMS
 from gateway.debug.capture import DebugCapture
-from gateway.debug.journal import DebugJournal, Filters
+from gateway.debug.journal import DebugJournal, Filters, JournalRequest
 from gateway.debug.wire import pretty
 from gateway.runtime import Runtime, runtime
 
@@ -67,21 +67,14 @@ def _offered() -> bytes:
 
 @blueprint.after_request
 def _protect(response: Response) -> Response:
-    nonce = getattr(request, "style_nonce", "")
     response.headers["Content-Security-Policy"] = (
-        f"default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
+        f"default-src 'none'; style-src 'nonce-{g.get('style_nonce', '')}'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def _render(template: str, status: int = 200, **values: object) -> Response:
-    request.style_nonce = secrets.token_urlsafe(16)  # type: ignore[attr-defined]
-    html = render_template(template, nonce=request.style_nonce, pretty=pretty, **values)  # type: ignore[attr-defined]
-    return Response(html, status, mimetype="text/html")
 
 
 @blueprint.get("")
@@ -90,38 +83,35 @@ def recent() -> Response:
     try:
         filters = Filters.of(request.args)
     except ValueError as exc:
-        return _render(
-            "debug_list.html",
-            400,
-            filters=Filters(),
-            entries=[],
-            error=str(exc),
-            choices=_choices(),
-        )
-    entries = _journal().recent(filters, PAGE_SIZE)
-    return _render(
-        "debug_list.html", filters=filters, entries=entries, error=None, choices=_choices()
-    )
+        return _listing([], Filters(), error=str(exc), status=400)
+    return _listing(_journal().recent(filters, PAGE_SIZE), filters)
 
 
 @blueprint.get("/requests/<int:entry>")
 def one(entry: int) -> Response:
     found = _journal().one(entry)
     if found is None:
-        return _render(
-            "debug_list.html",
-            404,
-            filters=Filters(),
-            entries=[],
-            error=f"no request {entry} in the journal (it may have been pruned)",
-            choices=_choices(),
-        )
-    return _render("debug_request.html", entry=found)
+        error = f"no request {entry} in the journal (it may have been pruned)"
+        return _listing([], Filters(), error=error, status=404)
+    return _render("debug_request.html", 200, entry=found)
 
 
-def _choices() -> dict[str, list[str]]:
-    """The upstreams and operations there are, for the filter's suggestions."""
-    return {
-        "upstreams": [u.name for u in UPSTREAMS],
-        "operations": sorted({i.operation for u in UPSTREAMS for i in u.interactions}),
-    }
+def _listing(
+    entries: list[JournalRequest], filters: Filters, error: str | None = None, status: int = 200
+) -> Response:
+    upstreams = [u.name for u in UPSTREAMS]  # the filter's suggestions
+    operations = sorted({i.operation for u in UPSTREAMS for i in u.interactions})
+    return _render(
+        "debug_list.html",
+        status,
+        entries=entries,
+        filters=filters,
+        error=error,
+        choices={"upstreams": upstreams, "operations": operations},
+    )
+
+
+def _render(template: str, status: int, **values: object) -> Response:
+    g.style_nonce = secrets.token_urlsafe(16)
+    html = render_template(template, nonce=g.style_nonce, pretty=pretty, **values)
+    return Response(html, status, mimetype="text/html")
