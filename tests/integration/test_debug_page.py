@@ -19,7 +19,6 @@ from gateway.app import create_app
 from gateway.runtime import Runtime
 from gateway.settings import ConfigFileError, load_settings
 from tests.conftest import make_settings
-from tests.test_readme import code_block, section
 from tests.debug_support import (
     ADULT_RULES,
     DEBUG_TOKEN,
@@ -28,6 +27,7 @@ from tests.debug_support import (
     debug_server,
     debug_settings,
 )
+from tests.test_readme import code_block, section
 
 SCRIPT = "<script>alert('upstream')</script>"
 
