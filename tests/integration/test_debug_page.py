@@ -40,7 +40,8 @@ def debug(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DebugServer]:
 @pytest.fixture(scope="module")
 def calls(debug: DebugServer) -> dict[str, int]:
     """One answered call, one failing through a SOAP fault whose text has markup and an
-    identity number in it, one through a connection reset: their journal ids by name."""
+    identity number in it, one through a connection reset, one without a token: their journal
+    ids by name."""
     debug.reset()
     assert debug.citizen(ORDINATIONS, "dbg-ok").status_code == 200
     debug.fault(type="soap_fault", code="VP009", message=f"{SCRIPT} {ADULT_RULES}", times=1)
@@ -48,8 +49,10 @@ def calls(debug: DebugServer) -> dict[str, int]:
     debug.fault(type="reset", times=1)
     assert debug.citizen(ORDINATIONS, "dbg-reset").status_code == 503
     debug.reset()
+    unauthenticated = {"X-Correlation-ID": "dbg-401"}
+    assert debug.http.get(debug.url + ORDINATIONS, headers=unauthenticated).status_code == 401
     ids = {}
-    for name in ("dbg-ok", "dbg-fault", "dbg-reset"):
+    for name in ("dbg-ok", "dbg-fault", "dbg-reset", "dbg-401"):
         found = re.findall(r"/_debug/requests/(\d+)", debug.page(correlation=name).text)
         assert len(found) == 1, name
         ids[name] = int(found[0])
@@ -137,6 +140,7 @@ def test_recent_requests_newest_first_with_their_exchanges(
     [
         ({"status": "5xx"}, {"dbg-fault", "dbg-reset"}),
         ({"status": "502"}, {"dbg-fault"}),
+        ({"status": "4XX"}, {"dbg-401"}),
         ({"status": "200", "upstream": "cosmic"}, {"dbg-ok"}),
         ({"operation": "GetMedicationHistory", "correlation": "dbg-ok"}, {"dbg-ok"}),
         ({"upstream": "frikort"}, set()),
