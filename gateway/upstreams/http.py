@@ -152,11 +152,11 @@ class UpstreamHttp:
         """One HTTP exchange; transport trouble becomes the gateway's upstream errors. Observers
         (none unless someone watches: then nothing extra is done) see it either way."""
         if not self.observers:
-            return self._exchange(method, url, body, headers)
+            return self._transfer(method, url, body, headers)
         sent = SentRequest(method, url, urllib3.HTTPHeaderDict(headers), body or b"")
         started = time.perf_counter()
         try:
-            received = self._exchange(method, url, body, headers)
+            received = self._transfer(method, url, body, headers)
         except UpstreamError as exc:
             self._notify(sent, None, exc, time.perf_counter() - started)
             raise
@@ -164,13 +164,17 @@ class UpstreamHttp:
         return received
 
     def _notify(
-        self, sent: SentRequest, received: Received | None, error: UpstreamError | None, s: float
+        self,
+        sent: SentRequest,
+        received: Received | None,
+        error: UpstreamError | None,
+        elapsed_s: float,
     ) -> None:
-        exchange = Exchange(self.name, _operation.get(), sent, received, error, s)
+        exchange = Exchange(self.name, _operation.get(), sent, received, error, elapsed_s)
         for observer in self.observers:
             observer(exchange)
 
-    def _exchange(
+    def _transfer(
         self, method: str, url: str, body: bytes | None, headers: dict[str, str]
     ) -> Received:
         deadline = time.monotonic() + self.settings.deadline_s
