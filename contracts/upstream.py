@@ -21,6 +21,10 @@ class Interaction:
 
     operation: str
     path: str
+    # "gateway.upstreams.<module>:<function>": how `etjanst call` makes this call with the
+    # gateway's client, `function(client, CallInput)` returning the client's normalised
+    # result; None: the gateway's client has no method for this operation
+    call: str | None = None
 
 
 @dataclass(frozen=True)

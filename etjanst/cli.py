@@ -1,4 +1,4 @@
-"""The `etjanst` command: up, mocks, token, contracts."""
+"""The `etjanst` command: up, mocks, token, contracts, record, call."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from contracts.registry import UPSTREAMS
 from contracts.runner import SUITE_KINDS
@@ -214,6 +215,49 @@ def _contracts(args: argparse.Namespace) -> int:
     )
 
 
+def _call(args: argparse.Namespace) -> int:
+    from etjanst.calling import CallRefused, choose, patient, perform
+    from etjanst.server import mocks_only_app, serve_in_thread, state_dir, with_builtin_upstreams
+    from gateway.domain.units import MalformedUnitId, normalise_unit_id
+    from gateway.upstreams.calls import CallInput
+
+    settings = _settings(args.config)
+    try:
+        chosen = choose(args.upstream, args.operation)
+        who = patient(args.patient, settings.today_date())
+    except CallRefused as exc:
+        raise CliError(str(exc)) from exc
+    try:
+        given = CallInput(who, normalise_unit_id(args.unit), settings.today_date())
+    except MalformedUnitId as exc:
+        raise CliError(f"--unit: {exc}") from exc
+    name = chosen.upstream.name
+    if args.config is not None:  # a real upstream: as the settings file places it
+        if not (settings.upstream(name).url or settings.upstream(name).endpoints):
+            raise CliError(f"{args.config} gives no url for upstreams.{name}")
+        return _perform_call(perform, chosen, settings, given, args.show_identities)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the mocks' request lines
+    mocks_dir = state_dir(settings)
+    mocks = serve_in_thread(lambda url: mocks_only_app(settings, mocks_dir))
+    try:
+        target = with_builtin_upstreams(settings, mocks.url)
+        return _perform_call(perform, chosen, target, given, args.show_identities)
+    finally:
+        mocks.stop()
+        if settings.mocks.state_dir is None:
+            shutil.rmtree(mocks_dir, ignore_errors=True)
+
+
+def _perform_call(perform: Any, *arguments: Any) -> int:
+    from etjanst.calling import CallRefused
+
+    try:
+        status: int = perform(*arguments[:3], sys.stdout, arguments[3])
+    except CallRefused as exc:
+        raise CliError(str(exc)) from exc
+    return status
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="etjanst", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
@@ -299,6 +343,28 @@ def parser() -> argparse.ArgumentParser:
         "pytest_args", nargs=argparse.REMAINDER, help="after --: extra pytest arguments"
     )
     contracts.set_defaults(run=_contracts)
+
+    call = commands.add_parser(
+        "call",
+        help="one upstream call with the gateway's client: the raw exchange, timing and result",
+    )
+    call.add_argument("upstream", help="e.g. cosmic, frikort, population, ehm_nll")
+    call.add_argument("operation", help="e.g. GetMedicationHistory")
+    call.add_argument(
+        "--patient",
+        default="adult-rules",
+        help="a label of the mock population or a 12-digit number (default: adult-rules)",
+    )
+    call.add_argument(
+        "--unit", default="SE2321000057-5VTN", help="HSA-id of the unit or facility (Tenhult)"
+    )
+    call.add_argument(
+        "--config", type=Path, help="TOML settings naming the upstream (default: built-in mocks)"
+    )
+    call.add_argument(
+        "--show-identities", action="store_true", help="print identity numbers unmasked"
+    )
+    call.set_defaults(run=_call, log_level="warning")
     return top
 
 

@@ -28,6 +28,7 @@ from gateway.api import (
 )
 from gateway.api.problems import problem
 from gateway.context import correlation_id
+from gateway.debug import page as debug_page
 from gateway.errors import ApiError, UpstreamError
 from gateway.runtime import Runtime, runtime
 from gateway.settings import DEVELOPMENT_SECRET, ConfigFileError, Settings
@@ -75,10 +76,13 @@ def create_app(settings: Settings) -> Flask:
     app.json.ensure_ascii = False  # "Tenhults vårdcentral", not "Tenhults v\u00e5rdcentral"
     if settings.auth.hs256_secret == DEVELOPMENT_SECRET and settings.auth.public_key_file is None:
         log.warning("auth uses the built-in development secret: set ETJANST_AUTH__HS256_SECRET")
-    Runtime.build(settings).install(app)
+    built = Runtime.build(settings)
+    built.install(app)
     for area in BLUEPRINTS:
         app.register_blueprint(area.blueprint)
     _correlation(app)
+    if built.debug is not None:  # otherwise no hook, no observer, no /_debug route
+        debug_page.install(app, built)
     _errors(app)
     return app
 

@@ -12,6 +12,7 @@ from prometheus_client import CollectorRegistry, Counter
 from contracts.registry import UPSTREAMS
 from contracts.upstream import resolve
 from gateway.auth import TokenVerifier
+from gateway.debug.journal import DebugJournal
 from gateway.domain.outpatient_fees import FreeAges
 from gateway.domain.units import Unit
 from gateway.services.casework import Casework
@@ -53,6 +54,7 @@ class Runtime:
     high_cost_pharmaceuticals: HighCostPharmaceuticals
     listing: ListingService
     web_booking: WebBookingService
+    debug: DebugJournal | None  # the /_debug journal, only when debug.enabled
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -108,6 +110,9 @@ class Runtime:
                 SlotIds(settings.booking.slot_secret or settings.auth.hs256_secret or ""),
                 settings.now_moment,
             ),
+            debug=DebugJournal.open(settings.store.database_url(), settings.debug.max_entries)
+            if settings.debug.enabled
+            else None,
         )
 
     def install(self, app: Flask) -> None:

@@ -204,6 +204,30 @@ class MockSettings(Section):
     )
 
 
+class DebugSettings(Section):
+    """The /_debug page for integration staff and the exchange journal behind it."""
+
+    enabled: bool = Field(False, description="Serve /_debug and keep the journal; off: 404")
+    token: str | None = Field(
+        None,
+        min_length=16,
+        description="The page's own credential: Bearer token, or the password of HTTP Basic",
+    )
+    max_entries: int = Field(500, gt=0, le=100_000, description="Gateway requests kept")
+    max_body_bytes: int = Field(
+        64 * 1024, gt=0, le=16 * 1024 * 1024, description="Each body is cut after this"
+    )
+
+    @model_validator(mode="after")
+    def _credential_when_enabled(self) -> DebugSettings:
+        if self.enabled and not self.token:
+            raise ValueError(
+                "debug.enabled needs debug.token (ETJANST_DEBUG__TOKEN, 16 characters or more): "
+                "the page shows what the upstreams answer"
+            )
+        return self
+
+
 DEFAULT_UNITS: dict[str, dict[str, Any]] = {
     "SE2321000057-5VTN": {
         "name": "Tenhults vårdcentral",
@@ -255,6 +279,7 @@ class Settings(BaseSettings):
     booking: BookingSettings = Field(default_factory=BookingSettings)
     mocks: MockSettings = MockSettings()
     store: StoreSettings = Field(default_factory=StoreSettings)
+    debug: DebugSettings = DebugSettings()
 
     @field_validator("now")
     @classmethod

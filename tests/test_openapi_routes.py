@@ -1,7 +1,9 @@
 """The served OpenAPI document and the app's routes are the same set of (method, path): no
 endpoint goes undocumented, and no documented operation is missing. Left out: the Swagger UI's
 own files under /docs/ (the page itself, /docs, is documented), and the RIV-TA SOAP producers
-under /riv/, whose contract is their WSDL (served at `?wsdl`, in contracts/<contract>/)."""
+under /riv/, whose contract is their WSDL (served at `?wsdl`, in contracts/<contract>/), and
+/_debug, an HTML page for integration staff behind its own credential that exists only when
+`debug.enabled` (it is no part of the API: no client is ever built against it)."""
 
 from __future__ import annotations
 
@@ -23,13 +25,14 @@ OPENAPI_PARAMETER = re.compile(r"\{[^}]+\}")
 
 
 def undocumented_on_purpose(path: str) -> bool:
-    return path.startswith(("/docs/", "/riv/"))
+    return path.startswith(("/docs/", "/riv/", "/_debug"))
 
 
 @pytest.fixture(scope="module")
 def app() -> Flask:
-    # nothing is called upstream: the app is only asked for its routes
-    return create_app(with_builtin_upstreams(make_settings(), "http://127.0.0.1:9"))
+    # nothing is called upstream: the app is only asked for its routes (all of them: /_debug too)
+    settings = make_settings(debug={"enabled": True, "token": "routes-test-token-0123"})
+    return create_app(with_builtin_upstreams(settings, "http://127.0.0.1:9"))
 
 
 def routed(app: Flask) -> set[tuple[str, str]]:

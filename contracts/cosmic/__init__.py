@@ -26,7 +26,14 @@ UPSTREAM = Upstream(
     name="cosmic",
     title="Cambio Cosmic: GetMedicationHistory v2 and crm:scheduling 1.1 (RIVTABP21)",
     protocol="soap",
-    interactions=(Interaction(OPERATION, interaction_path(OPERATION, 2)), *SCHEDULING_INTERACTIONS),
+    interactions=(
+        Interaction(
+            OPERATION,
+            interaction_path(OPERATION, 2),
+            "gateway.upstreams.cosmic_calls:medication_history",
+        ),
+        *SCHEDULING_INTERACTIONS,
+    ),
     client="gateway.upstreams.cosmic:CosmicClient",
     mock="mocks.cosmic.mock:CosmicMock",
     logical_address="SE2321000057-7P8R",

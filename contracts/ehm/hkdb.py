@@ -34,8 +34,16 @@ UPSTREAM = Upstream(
     "and HamtaHkdbTransaktionerWebb v1",
     protocol="soap",
     interactions=(
-        Interaction(OPERATION, interaction_path(OPERATION, 1, "rivtabp20")),
-        Interaction(TRANSACTIONS, interaction_path(TRANSACTIONS, 1, "rivtabp20")),
+        Interaction(
+            OPERATION,
+            interaction_path(OPERATION, 1, "rivtabp20"),
+            "gateway.upstreams.ehm_hkdb_calls:account",
+        ),
+        Interaction(
+            TRANSACTIONS,
+            interaction_path(TRANSACTIONS, 1, "rivtabp20"),
+            "gateway.upstreams.ehm_hkdb_calls:transactions",
+        ),
     ),
     client="gateway.upstreams.ehm_hkdb:HkdbClient",
     mock="mocks.ehm.hkdb:HkdbMock",

@@ -22,7 +22,9 @@ UPSTREAM = Upstream(
     name="ehm_nll",
     title="E-hälsomyndigheten national medication list: FHIR R4 MedicationRequest search",
     protocol="rest",
-    interactions=(Interaction(SEARCH, "MedicationRequest"),),
+    interactions=(
+        Interaction(SEARCH, "MedicationRequest", "gateway.upstreams.ehm_nll_calls:medication_list"),
+    ),
     client="gateway.upstreams.ehm_nll:NllClient",
     mock="mocks.ehm.nll:NllMock",
     suite="ehm_nll",

@@ -64,8 +64,11 @@ UPSTREAM = Upstream(
     "(RIVTABP21)",
     protocol="soap",
     interactions=tuple(
-        Interaction(i.name, interaction_path(i.name, 1))
-        for i in (GET_CARD_FOR_PERSON, GET_EXTENDED_CARD)
+        Interaction(i.name, interaction_path(i.name, 1), f"gateway.upstreams.frikort_calls:{call}")
+        for i, call in (
+            (GET_CARD_FOR_PERSON, "card_for_person"),
+            (GET_EXTENDED_CARD, "extended_card"),
+        )
     ),
     client="gateway.upstreams.frikort:FrikortClient",
     mock="mocks.frikort.mock:FrikortMock",

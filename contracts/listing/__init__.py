@@ -79,12 +79,27 @@ OPERATIONS = (
     GET_PERSONNEL,
     CREATE_LISTING,
 )
+# how `etjanst call` makes each call (GetListingTypes: the gateway's client has no method for it)
+CALLS = {
+    GET_LISTING_COUNTY.name: "listing_county",
+    GET_LISTING.name: "listings",
+    GET_FACILITIES.name: "facilities",
+    GET_PERSONNEL.name: "personnel",
+    CREATE_LISTING.name: "create",
+}
 
 UPSTREAM = Upstream(
     name="listing",
     title="National listing service: supportprocess:logistics:carelisting v2 (RIVTABP21)",
     protocol="soap",
-    interactions=tuple(Interaction(op.name, interaction_path(op.name, 2)) for op in OPERATIONS),
+    interactions=tuple(
+        Interaction(
+            op.name,
+            interaction_path(op.name, 2),
+            f"gateway.upstreams.listing_calls:{CALLS[op.name]}" if op.name in CALLS else None,
+        )
+        for op in OPERATIONS
+    ),
     client="gateway.upstreams.listing:ListingClient",
     mock="mocks.listing.mock:ListingMock",
     logical_address=HOME_COUNTY,

@@ -23,7 +23,13 @@ UPSTREAM = Upstream(
     title="Population register: population:residentmaster LookupResidentForFullProfile 1.1 "
     "(RIVTABP21)",
     protocol="soap",
-    interactions=(Interaction(OPERATION, interaction_path(OPERATION, 1)),),
+    interactions=(
+        Interaction(
+            OPERATION,
+            interaction_path(OPERATION, 1),
+            "gateway.upstreams.population_calls:residents",
+        ),
+    ),
     client="gateway.upstreams.population:PopulationClient",
     mock="mocks.population.mock:PopulationMock",
     logical_address="5565594230",  # Inera AB's organisation number: the national register

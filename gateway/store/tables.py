@@ -7,6 +7,7 @@ from sqlalchemy import (
     JSON,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -77,4 +78,45 @@ idempotency_keys = Table(
     Column("body", Text),
     Column("headers", JSON),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# The /_debug journal: the latest gateway requests (debug.max_entries) with their upstream
+# exchanges, identity numbers masked and bodies cut before they are written.
+debug_requests = Table(
+    "debug_requests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("correlation_id", String(128), nullable=False, index=True),
+    Column("method", String(16), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("elapsed_ms", Float, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("answer_type", String(200), nullable=False),
+    Column("answer", Text, nullable=False),
+)
+
+debug_exchanges = Table(
+    "debug_exchanges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "request_id",
+        Integer,
+        ForeignKey("debug_requests.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("upstream", String(64), nullable=False),
+    Column("operation", String(128)),
+    Column("method", String(16), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("request_headers", JSON, nullable=False),
+    Column("request_body", Text, nullable=False),
+    Column("status", Integer),  # null: no answer (see outcome)
+    Column("response_headers", JSON),
+    Column("response_body", Text),
+    Column("elapsed_ms", Float, nullable=False),
+    Column("outcome", String(64), nullable=False),  # ok, HTTP 500, UPSTREAM_TIMEOUT, ...
+    Column("error", Text),
 )

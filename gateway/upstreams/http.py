@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -33,13 +34,20 @@ from urllib3.exceptions import (
 
 from contracts.upstream import Upstream
 from gateway.context import correlation_id
-from gateway.errors import UpstreamInvalidResponse, UpstreamTimeout, UpstreamUnavailable
+from gateway.errors import (
+    UpstreamError,
+    UpstreamInvalidResponse,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
 from gateway.upstreams.settings import UpstreamSettings
 
 UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
 
 log = logging.getLogger("etjanst.upstream")
 wire = logging.getLogger("etjanst.upstream.wire")  # DEBUG: whole bodies, identities masked
+# the operation being measured, for observers (set only while someone observes)
+_operation: ContextVar[str | None] = ContextVar("upstream_operation", default=None)
 
 
 class UpstreamMetrics:
@@ -81,7 +89,21 @@ class Received:
     content: bytes
 
 
-Observer = Callable[[SentRequest, Received], None]
+@dataclass(frozen=True)
+class Exchange:
+    """One call as an observer sees it: what was sent, and either what came back or the error
+    the gateway raised for the transport (timeout, reset, oversized, broke off), whichever it
+    was, with the time it took."""
+
+    upstream: str
+    operation: str | None  # None when sent outside `measured`
+    sent: SentRequest
+    received: Received | None
+    error: UpstreamError | None
+    elapsed_s: float
+
+
+Observer = Callable[[Exchange], None]
 
 
 class UpstreamClient(Protocol):
@@ -118,7 +140,7 @@ class UpstreamHttp:
             if settings.proxy
             else urllib3.PoolManager(**tls)
         )
-        self.observers: list[Observer] = []  # see everything that goes over the wire
+        self.observers: list[Observer] = []  # see every exchange, answered or not
 
     def endpoint(self, operation: str) -> str:
         return self.upstream.endpoint(self.settings.url or "", operation, self.settings.endpoints)
@@ -127,7 +149,34 @@ class UpstreamHttp:
         return {i.operation: self.endpoint(i.operation) for i in self.upstream.interactions}
 
     def send(self, method: str, url: str, body: bytes | None, headers: dict[str, str]) -> Received:
-        """One HTTP exchange; transport trouble becomes the gateway's upstream errors."""
+        """One HTTP exchange; transport trouble becomes the gateway's upstream errors. Observers
+        (none unless someone watches: then nothing extra is done) see it either way."""
+        if not self.observers:
+            return self._transfer(method, url, body, headers)
+        sent = SentRequest(method, url, urllib3.HTTPHeaderDict(headers), body or b"")
+        started = time.perf_counter()
+        try:
+            received = self._transfer(method, url, body, headers)
+        except UpstreamError as exc:
+            self._notify(sent, None, exc, time.perf_counter() - started)
+            raise
+        self._notify(sent, received, None, time.perf_counter() - started)
+        return received
+
+    def _notify(
+        self,
+        sent: SentRequest,
+        received: Received | None,
+        error: UpstreamError | None,
+        elapsed_s: float,
+    ) -> None:
+        exchange = Exchange(self.name, _operation.get(), sent, received, error, elapsed_s)
+        for observer in self.observers:
+            observer(exchange)
+
+    def _transfer(
+        self, method: str, url: str, body: bytes | None, headers: dict[str, str]
+    ) -> Received:
         deadline = time.monotonic() + self.settings.deadline_s
         try:
             response = self.pool.request(
@@ -161,9 +210,6 @@ class UpstreamHttp:
                 received.status_code,
                 received.content[:65536].decode("utf-8", "replace"),
             )
-        sent = SentRequest(method, url, urllib3.HTTPHeaderDict(headers), body or b"")
-        for observer in self.observers:
-            observer(sent, received)
         return received
 
     def _read_bounded(self, response: urllib3.BaseHTTPResponse, deadline: float) -> bytes:
@@ -195,10 +241,13 @@ class UpstreamHttp:
         """Time one call into the metrics and the log line, whatever its outcome."""
         started = time.perf_counter()
         outcome = "error"
+        watched = _operation.set(operation) if self.observers else None
         try:
             yield
             outcome = "ok"
         finally:
+            if watched is not None:
+                _operation.reset(watched)
             elapsed = time.perf_counter() - started
             self.metrics.seconds.labels(self.name, operation, outcome).observe(elapsed)
             log.info(

@@ -75,8 +75,11 @@ class JournalRequest(BaseModel):
 
 class JournalResponse(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    status: int
+    status: int | None = Field(description="null while pending")
     body: str = Field(description="raw body, identity numbers masked, long bodies cut")
+    pending: bool = Field(
+        description="a hang still holding the answer back: the entry is completed when it ends"
+    )
 
 
 class ShapedBy(BaseModel):

@@ -237,7 +237,7 @@ class Mock(ABC):
             elif isinstance(fault, rules.SHAPING_FAULTS):
                 shaping = fault
             else:
-                early = self._technical(fault)
+                early = self._technical(fault, exchange)
                 if early is not None:
                     return early
         stub = self.store.take_rule(self.name, "stub", applies)
@@ -262,13 +262,15 @@ class Mock(ABC):
             body = self.enlarged(body, fault.records)
         return Response(body, status=response.status_code, content_type=response.content_type)
 
-    def _technical(self, fault: rules.Rule) -> Response | None:
-        """The response a fault stands for; None when the request then goes on (latency)."""
+    def _technical(self, fault: rules.Rule, exchange: dict[str, Any]) -> Response | None:
+        """The response a fault stands for; None when the request then goes on (latency). A
+        hang is journaled at once, as pending, and the entry completed when it ends."""
         if isinstance(fault, rules.LatencyFault):
             ms = fault.ms if fault.maxMs is None else random.uniform(fault.ms, fault.maxMs)
             time.sleep(ms / 1000)
             return None
         if isinstance(fault, rules.HangFault):
+            exchange[_PENDING_ENTRY] = self._record(exchange, None)
             time.sleep(fault.ms / 1000)
             _drop_connection()
             return Response(b"", status=500)
@@ -286,9 +288,10 @@ class Mock(ABC):
             raise TypeError(f"{self.name} cannot render a {type(fault).__name__}")
         return answer
 
-    def _record(self, exchange: dict[str, Any], response: Response) -> None:
+    def _record(self, exchange: dict[str, Any], response: Response | None) -> int:
+        """Journal the exchange (`response` None: still pending) or complete its pending entry."""
         limit = self.config.journal_body_bytes
-        body = b"" if response.is_streamed else response.get_data()
+        body = b"" if response is None or response.is_streamed else response.get_data()
         try:
             sent = request_body()
         except ClientError as exc:  # the fault says so; the body was never read
@@ -301,10 +304,18 @@ class Mock(ABC):
             "body": mask_text(_cut(sent[: limit * 4], limit)),
         }
         exchange["response"] = {
-            "status": response.status_code,
+            "status": None if response is None else response.status_code,
             "body": mask_text(_cut(body[: limit * 4], limit)),
+            "pending": response is None,
         }
-        self.store.record(self.name, exchange, self.config.journal_size)
+        pending = exchange.pop(_PENDING_ENTRY, None)
+        if pending is not None:
+            self.store.rewrite(self.name, pending, exchange)
+            return pending
+        return self.store.record(self.name, exchange, self.config.journal_size)
+
+
+_PENDING_ENTRY = "_pending_entry"  # the journal id of a hang's entry, while it lasts
 
 
 def _cut(data: bytes, limit: int) -> str:

@@ -336,7 +336,8 @@ class MockStore:
             return None
 
     # journal -------------------------------------------------------------------------------
-    def record(self, mock: str, entry: dict[str, Any], limit: int) -> None:
+    def record(self, mock: str, entry: dict[str, Any], limit: int) -> int:
+        """The entry's id, for `rewrite`."""
         entry = {**entry, "at": datetime.now(UTC).isoformat(timespec="milliseconds")}
         db = self._connection()
         cursor = db.execute(
@@ -344,6 +345,14 @@ class MockStore:
         )
         if (cursor.lastrowid or 0) % TRIM_EVERY == 0:
             self._trim(mock, limit)
+        return cursor.lastrowid or 0
+
+    def rewrite(self, mock: str, entry_id: int, entry: dict[str, Any]) -> None:
+        """Replace an entry (one recorded while its answer was pending); gone: nothing."""
+        entry = {**entry, "at": datetime.now(UTC).isoformat(timespec="milliseconds")}
+        self._connection().execute(
+            "UPDATE journal SET entry=? WHERE mock=? AND id=?", (json.dumps(entry), mock, entry_id)
+        )
 
     def _trim(self, mock: str, limit: int) -> None:
         db = self._connection()

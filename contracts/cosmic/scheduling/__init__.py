@@ -81,4 +81,21 @@ SCHEDULING = (
     GET_TIME_TYPES,
 )
 BY_OPERATION = {interaction.operation: interaction for interaction in SCHEDULING}
-INTERACTIONS = tuple(Interaction(i.operation, interaction_path(i.operation, 1)) for i in SCHEDULING)
+# how `etjanst call` makes each call (GetAvailableDates and GetAllTimeTypes: the gateway's
+# client has no method for them)
+CALLS = {
+    GET_SCHEDULE.operation: "schedule",
+    GET_TIMESLOTS.operation: "available",
+    GET_BOOKING.operation: "booking",
+    MAKE_BOOKING.operation: "book",
+    UPDATE_BOOKING.operation: "move",
+    CANCEL_BOOKING.operation: "cancel",
+}
+INTERACTIONS = tuple(
+    Interaction(
+        i.operation,
+        interaction_path(i.operation, 1),
+        f"gateway.upstreams.cosmic_calls:{CALLS[i.operation]}" if i.operation in CALLS else None,
+    )
+    for i in SCHEDULING
+)

@@ -35,6 +35,7 @@ from gateway.context import correlation_id
 from gateway.domain.identity import Identity
 from gateway.errors import UpstreamError
 from gateway.upstreams.cosmic import CosmicClient, MedicationHistory
+from gateway.upstreams.http import Exchange as HttpExchange
 from gateway.upstreams.http import (
     Received,
     SentRequest,
@@ -142,9 +143,9 @@ class Probe:
             self._current.reply = reply
         return reply
 
-    def _keep_exchange(self, sent: SentRequest, received: Received) -> None:
-        if self._current is not None:
-            self._current.request, self._current.response = sent, received
+    def _keep_exchange(self, exchange: HttpExchange) -> None:
+        if self._current is not None and exchange.received is not None:
+            self._current.request, self._current.response = exchange.sent, exchange.received
 
 
 def _new_correlation_id() -> str:

@@ -23,6 +23,7 @@ from gateway.domain.identity import (
     with_check_digit,
 )
 from gateway.upstreams.frikort import FrikortClient
+from gateway.upstreams.http import Exchange as HttpExchange
 from gateway.upstreams.http import Received, SentRequest, UpstreamContext, UpstreamMetrics
 
 PATIENT_ENV = "ETJANST_CONTRACT_FRIKORT_PATIENT"
@@ -38,8 +39,9 @@ class Wire:
         self.sent: SentRequest | None = None
         self.received: Received | None = None
 
-    def __call__(self, sent: SentRequest, received: Received) -> None:
-        self.sent, self.received = sent, received
+    def __call__(self, exchange: HttpExchange) -> None:
+        if exchange.received is not None:
+            self.sent, self.received = exchange.sent, exchange.received
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,7 @@ from gateway.domain.identity import (
     with_check_digit,
 )
 from gateway.errors import UpstreamError
+from gateway.upstreams.http import Exchange as HttpExchange
 from gateway.upstreams.http import Received, SentRequest, UpstreamContext, UpstreamMetrics
 from gateway.upstreams.population import PopulationClient
 from gateway.upstreams.soap import Reply
@@ -93,9 +94,9 @@ class Probe:
             self._current.reply = reply
         return reply
 
-    def _keep(self, sent: SentRequest, received: Received) -> None:
-        if self._current is not None:
-            self._current.sent, self._current.received = sent, received
+    def _keep(self, exchange: HttpExchange) -> None:
+        if self._current is not None and exchange.received is not None:
+            self._current.sent, self._current.received = exchange.sent, exchange.received
 
 
 @pytest.fixture(scope="session")
