@@ -44,6 +44,15 @@ def make_settings(**overrides: Any) -> Settings:
     return load_settings(**values)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_state_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Nothing a test runs, in this process or a child, reads or writes the user's own state
+    (the default gateway database and mock state live under XDG_STATE_HOME)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state-home")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     # a short read timeout keeps the timeout test quick
