@@ -93,11 +93,13 @@ def cases(server: Server) -> list[Case]:
             f"Typical patient ({TYPICAL})",
             ordinations_pair(server, ids[TYPICAL]),
             min_ratio_pct=50,
+            min_direct_trivial_pct=50,
         ),
         Latency(
             f"2,000-record patient ({MANY})",
             ordinations_pair(server, ids[MANY]),
             max_gateway_p50_ms=250,
+            max_p50_times_direct=3,
         ),
     ]
 
