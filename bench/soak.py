@@ -106,15 +106,18 @@ def soak(args: argparse.Namespace) -> None:
         samples: list[tuple[int, dict[int, float]]] = []  # (requests so far, RSS by pid)
         started = time.monotonic()
         with Load(server, args.clients) as load:
-            while True:
-                elapsed = time.monotonic() - started
-                samples.append((load.done, worker_rss_mb(server)))
-                rss = "  ".join(f"{mb:6.1f}" for _, mb in sorted(samples[-1][1].items()))
-                print(f"{elapsed:6.0f} s {load.done:8d} req {load.errors:5d} errors   {rss}")
-                if load.done >= args.requests if args.requests else elapsed >= args.duration:
-                    break
-                wait = args.interval if args.requests else args.duration - elapsed
-                time.sleep(min(args.interval, max(wait, 0.1)))
+            try:
+                while True:
+                    elapsed = time.monotonic() - started
+                    samples.append((load.done, worker_rss_mb(server)))
+                    rss = "  ".join(f"{mb:6.1f}" for _, mb in sorted(samples[-1][1].items()))
+                    print(f"{elapsed:6.0f} s {load.done:8d} req {load.errors:5d} errors   {rss}")
+                    if load.done >= args.requests if args.requests else elapsed >= args.duration:
+                        break
+                    wait = args.interval if args.requests else args.duration - elapsed
+                    time.sleep(min(args.interval, max(wait, 0.1)))
+            except KeyboardInterrupt:  # a long run cut short still says what it saw
+                print(f"interrupted after {load.done} requests")
         report(samples)
 
 
