@@ -3,8 +3,10 @@ memory (RSS) at intervals, to show whether it levels off.
 
 The mix is what a day brings: the typical patient's list most of the time, the 2,000-record
 list every 20th request, and refusals (an unknown unit, a garbage token), each request with a
-correlation id of its own. Numbers are printed, never asserted.
+correlation id of its own. Numbers are printed, never asserted: each worker's RSS at the first
+sample (after a warm-up) and at the end, and whether it stayed within 10 % (the target).
 
+    python bench/soak.py --requests 100000        # the long run: until 100,000 requests
     python bench/soak.py [--duration 180] [--interval 15] [--clients 4] [--smoke]
 """
 
@@ -99,32 +101,47 @@ class Load:
 def soak(args: argparse.Namespace) -> None:
     with running_server(free_port(args.port), args.workers, args.threads) as server:
         print(f"etjanst up on {server.url} ({args.workers} workers x {args.threads} threads)")
-        print(f"{args.clients} clients for {args.duration:.0f} s; RSS of each worker in MB\n")
-        samples: list[dict[int, float]] = []
+        until = f"{args.requests} requests" if args.requests else f"{args.duration:.0f} s"
+        print(f"{args.clients} clients until {until}; RSS of each worker in MB\n")
+        samples: list[tuple[int, dict[int, float]]] = []  # (requests so far, RSS by pid)
         started = time.monotonic()
         with Load(server, args.clients) as load:
-            while True:
-                elapsed = time.monotonic() - started
-                samples.append(worker_rss_mb(server))
-                rss = "  ".join(f"{mb:6.1f}" for _, mb in sorted(samples[-1].items()))
-                print(f"{elapsed:6.0f} s {load.done:8d} req {load.errors:5d} errors   {rss}")
-                if elapsed >= args.duration:
-                    break
-                time.sleep(min(args.interval, max(args.duration - elapsed, 0.1)))
+            try:
+                while True:
+                    elapsed = time.monotonic() - started
+                    samples.append((load.done, worker_rss_mb(server)))
+                    rss = "  ".join(f"{mb:6.1f}" for _, mb in sorted(samples[-1][1].items()))
+                    print(f"{elapsed:6.0f} s {load.done:8d} req {load.errors:5d} errors   {rss}")
+                    if load.done >= args.requests if args.requests else elapsed >= args.duration:
+                        break
+                    wait = args.interval if args.requests else args.duration - elapsed
+                    time.sleep(min(args.interval, max(wait, 0.1)))
+            except KeyboardInterrupt:  # a long run cut short still says what it saw
+                print(f"interrupted after {load.done} requests")
         report(samples)
 
 
-def report(samples: list[dict[int, float]]) -> None:
-    """Growth per worker over the whole run and over its last third (a worker that levels off
-    grows little in the last third)."""
-    first, last = samples[0], samples[-1]
-    third = samples[len(samples) * 2 // 3]
-    print("\nworker     start   end   growth   last third")
+FLAT_PCT = 10  # target: every worker's last RSS within this much of its first
+
+
+WARM_AFTER = 1000  # requests: by then every worker has its caches and pools filled
+
+
+def report(samples: list[tuple[int, dict[int, float]]]) -> None:
+    """Per worker: RSS at the first sample after WARM_AFTER requests and at the end, the growth
+    over the run and over its last third (a worker that levels off grows little there), and
+    whether it stayed flat within FLAT_PCT."""
+    warm = [rss for done, rss in samples if done >= WARM_AFTER] or [samples[-1][1]]
+    first, last, third = warm[0], warm[-1], warm[len(warm) * 2 // 3]
+    print(f"\nafter {WARM_AFTER} requests (warm) to the end; target: within {FLAT_PCT} %")
+    print("worker   first MB  last MB   growth   last third")
     for pid in sorted(last):
         if pid in first and pid in third:
+            pct = (last[pid] - first[pid]) / first[pid] * 100
+            verdict = "meets" if abs(pct) <= FLAT_PCT else "misses"
             print(
-                f"{pid:7d} {first[pid]:7.1f} {last[pid]:6.1f} {last[pid] - first[pid]:+8.1f}"
-                f" {last[pid] - third[pid]:+12.1f}"
+                f"{pid:7d} {first[pid]:9.1f} {last[pid]:8.1f} {pct:+7.1f} %"
+                f" {last[pid] - third[pid]:+9.1f} MB   {verdict}"
             )
         else:
             print(f"{pid:7d}  (restarted during the run)")
@@ -133,6 +150,9 @@ def report(samples: list[dict[int, float]]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=180, help="seconds of load")
+    parser.add_argument(
+        "--requests", type=int, default=0, help="stop after this many requests instead"
+    )
     parser.add_argument("--interval", type=float, default=15, help="seconds between samples")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)

@@ -12,8 +12,13 @@ import re
 # the last four. The 10-digit form is matched only where month and day could be a birth date
 # (a samordningsnummer's day is +60), so HSA-ids' organisation numbers (month 20 and up) and
 # other 10-digit values stay readable. ASCII digits only, as identity numbers are written.
+# The pattern begins with a digit and checks "no digit before it" only then (the lookbehind of
+# two), so the regex engine skips ahead to the next digit instead of trying every position:
+# about 4x faster on an answer of tens of kilobytes, which the mocks' journal masks per request.
 _IDENTITY_IN_TEXT = re.compile(
-    r"(?<![0-9])((?:19|20)[0-9]{6}|[0-9]{2}(?:0[1-9]|1[0-2])(?:[0-2][0-9]|3[01]|[6-8][0-9]|9[01]))"
+    r"([0-9](?<![0-9]{2})"  # a first digit, with no digit before it
+    r"(?:(?<=1)9[0-9]{6}|(?<=2)0[0-9]{6}"  # 19YYMMDD or 20YYMMDD
+    r"|[0-9](?:0[1-9]|1[0-2])(?:[0-2][0-9]|3[01]|[6-8][0-9]|9[01])))"  # or YYMMDD
     r"[-+]?[0-9]{4}(?![0-9])"
 )
 

@@ -1,6 +1,7 @@
-"""Every benchmark scenario runs end to end: with --smoke it starts `etjanst up`, measures its
-cases with tiny counts, prints the same-run ratios and exits 0. Its numbers are never checked,
-only that every request was answered without error."""
+"""Every benchmark scenario runs end to end: with --smoke it starts `etjanst up` (and, for
+throughput, the trivial reference server), measures its cases with tiny counts, prints the
+same-run ratios and exits 0. Its numbers are never checked, only that every request was answered
+without error, by wrk when it is installed and by the Python generator when asked to."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,11 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "bench").glob("bench_*.py"))
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.stem for s in SCENARIOS])
-def test_the_scenario_runs(scenario: Path, tmp_path: Path) -> None:
+def run_smoke(scenario: Path, tmp_path: Path, *flags: str) -> list[dict[str, Any]]:
     numbers = tmp_path / "bench.json"
     result = subprocess.run(
-        [sys.executable, str(scenario), "--smoke", "--json", str(numbers)],
+        [sys.executable, str(scenario), "--smoke", "--json", str(numbers), *flags],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -28,9 +29,25 @@ def test_the_scenario_runs(scenario: Path, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"gateway/direct throughput: \d+\.\d %|gateway p50: \d", result.stdout)
-    cases = json.loads(numbers.read_text(encoding="utf-8"))["cases"]
+    cases: list[dict[str, Any]] = json.loads(numbers.read_text(encoding="utf-8"))["cases"]
     assert cases
     for case in cases:
-        for variant in ("direct", "gateway"):
+        measured = ("direct", "gateway")
+        if "gateway_direct_throughput_pct" in case:  # a throughput case: the ceiling beside it
+            measured += ("trivial",)
+            assert "gateway_overhead_trivials" in case, case
+            assert "direct_trivial_throughput_pct" in case, case
+        for variant in measured:
             assert case[variant]["requests"] > 0, case["title"]
             assert case[variant]["errors"] == 0, (case["title"], case[variant]["error_kinds"])
+    return cases
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.stem for s in SCENARIOS])
+def test_the_scenario_runs(scenario: Path, tmp_path: Path) -> None:
+    run_smoke(scenario, tmp_path)
+
+
+def test_the_python_load_generator_still_runs_a_scenario(tmp_path: Path) -> None:
+    (case,) = run_smoke(ROOT / "bench" / "bench_frikort.py", tmp_path, "--generator", "python")
+    assert case["gateway_overhead_trivials"] is not None

@@ -103,6 +103,7 @@ class Server:
     which then stops the server itself. `today` and `secret` are what it was started with."""
 
     today, secret = TODAY, SECRET
+    name = "etjanst up"
 
     def __init__(self, port: int, workers: int, threads: int, log: Path) -> None:
         self.port, self.workers, self.threads, self.log = port, workers, threads, log
@@ -110,13 +111,16 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
         self._tick = 1.0 / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 0.01
 
-    def start(self) -> None:
+    def command(self) -> list[str]:
         command = [str(_etjanst_script()), "up", "--host", HOST, "--port", str(self.port)]
-        command += ["--workers", str(self.workers), "--threads", str(self.threads)]
+        return [*command, "--workers", str(self.workers), "--threads", str(self.threads)]
+
+    def start(self) -> None:
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(
-                command,
-                env=_server_env(),
+                self.command(),
+                # its database in the scratch directory, not the user's: every run starts alike
+                env=_server_env() | {"XDG_STATE_HOME": str(self.log.parent / "state")},
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -130,7 +134,7 @@ class Server:
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
                     raise BenchError(
-                        f"etjanst up exited with status {self.proc.returncode}:\n{self.log_tail()}"
+                        f"{self.name} exited with status {self.proc.returncode}:\n{self.log_tail()}"
                     )
                 with suppress(requests.RequestException):
                     if session.get(f"{self.url}/healthz", timeout=1).status_code == 200:
@@ -191,11 +195,25 @@ class Server:
             proc.wait(timeout=10)
 
 
+class TrivialServer(Server):
+    """The reference: a trivial Flask route (trivial_app.py) under the same gunicorn settings
+    as `etjanst up`, in a server of its own."""
+
+    name = "the trivial reference server"
+
+    def command(self) -> list[str]:
+        script = Path(__file__).with_name("trivial_app.py")
+        command = [sys.executable, str(script), "--host", HOST, "--port", str(self.port)]
+        return [*command, "--workers", str(self.workers), "--threads", str(self.threads)]
+
+
 @contextmanager
-def running_server(port: int, workers: int, threads: int) -> Iterator[Server]:
+def running_server(
+    port: int, workers: int, threads: int, kind: type[Server] = Server
+) -> Iterator[Server]:
     """A healthy server for the length of the block, stopped however the block ends."""
     with tempfile.TemporaryDirectory(prefix="etjanst-bench-") as scratch:
-        server = Server(port, workers, threads, Path(scratch) / "server.log")
+        server = kind(port, workers, threads, Path(scratch) / "server.log")
         try:
             server.start()
             server.wait_healthy()

@@ -21,6 +21,11 @@ top (`insert` of a key that is there raises EntityExists). So there is no second
 a rule such as "one booking per slot" is a check in the transaction, or the key itself. Reads
 that need no lock go through `store.entities(mock)`: each call there reads the latest commit.
 
+Stubs, faults and datasets change rarely but are consulted on every request: a counter shared
+through memory (versions.py) is bumped after each change, and while it stands still a worker
+answers "any rules for this mock?" and "which dataset?" from what it read last, without SQLite.
+Taking a rule (and so `times`) still happens in a write transaction.
+
 Connections are per thread and per process. Build the store in the process that uses it: gunicorn
 workers do, as each builds its app after the fork. A store that crosses a fork anyway opens new
 connections in the child and leaves the inherited ones alone, never using or closing them, as
@@ -41,6 +46,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+from mocks.kit.versions import SharedVersion
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS datasets (mock TEXT PRIMARY KEY, version INTEGER, doc TEXT);
@@ -172,7 +179,11 @@ class MockStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
-        self._cache: dict[str, tuple[int, Any]] = {}
+        # by mock: (dataset version, shared version when it was last confirmed, parsed dataset)
+        self._cache: dict[str, tuple[int, int, Any]] = {}
+        # (shared version, the (mock, kind) pairs that had rules then)
+        self._rule_kinds: tuple[int, frozenset[tuple[str, str]]] | None = None
+        self.version = SharedVersion(path.with_name(path.name + ".version"))
         with self._connection() as db:
             db.executescript(SCHEMA)
 
@@ -240,19 +251,23 @@ class MockStore:
         seed: Seed | None = None,
     ) -> Any:
         """The mock's current dataset, parsed; `default()` (and `seed`) seed it on first use."""
+        seen = self.version.current()  # before reading: a change after this shows next time
+        cached = self._cache.get(mock)
+        if cached and cached[1] == seen:
+            return cached[2]
         db = self._connection()
         row = db.execute("SELECT version FROM datasets WHERE mock=?", (mock,)).fetchone()
         if row is None:
             self.put_dataset(mock, default(), only_if_absent=True, seed=seed)
             row = db.execute("SELECT version FROM datasets WHERE mock=?", (mock,)).fetchone()
-        cached = self._cache.get(mock)
         if cached and cached[0] == row[0]:
-            return cached[1]
+            self._cache[mock] = (cached[0], seen, cached[2])
+            return cached[2]
         version, doc = db.execute(
             "SELECT version, doc FROM datasets WHERE mock=?", (mock,)
         ).fetchone()
         parsed = parse(json.loads(doc))
-        self._cache[mock] = (version, parsed)
+        self._cache[mock] = (version, seen, parsed)
         return parsed
 
     def put_dataset(
@@ -275,6 +290,7 @@ class MockStore:
                 with Entities(mock, db) as tx:
                     tx.clear()
                     seed(tx, doc)
+        self.version.bump()
 
     def raw_dataset(self, mock: str) -> Any:
         row = self._connection().execute("SELECT doc FROM datasets WHERE mock=?", (mock,))
@@ -287,6 +303,7 @@ class MockStore:
             "INSERT INTO rules (mock, kind, spec, remaining) VALUES (?, ?, ?, ?)",
             (mock, kind, json.dumps(spec), times),
         )
+        self.version.bump()
         return int(cursor.lastrowid or 0)
 
     def rules(self, mock: str, kind: str) -> list[dict[str, Any]]:
@@ -303,37 +320,51 @@ class MockStore:
             cursor = self._connection().execute(
                 "DELETE FROM rules WHERE mock=? AND kind=?", (mock, kind)
             )
+        self.version.bump()
         return cursor.rowcount
 
     def take_rule(
         self, mock: str, kind: str, matches: Callable[[dict[str, Any]], bool]
     ) -> tuple[int, dict[str, Any]] | None:
         """The newest rule of `kind` that matches, with its id, counting one use of it
-        atomically across processes. Without rules this is one cheap read and takes no write
-        lock."""
-        db = self._connection()
-        if (
-            db.execute("SELECT 1 FROM rules WHERE mock=? AND kind=?", (mock, kind)).fetchone()
-            is None
-        ):
+        atomically across processes. While no (mock, kind) has rules and nothing changed, this
+        reads nothing but the shared counter and takes no lock."""
+        if (mock, kind) not in self._kinds_with_rules():
             return None
-        with self._transaction() as db:
-            rows = db.execute(
-                "SELECT id, spec, remaining FROM rules WHERE mock=? AND kind=? ORDER BY id DESC",
-                (mock, kind),
-            ).fetchall()
-            for rule_id, spec_text, remaining in rows:
-                spec = json.loads(spec_text)
-                if not matches(spec):
-                    continue
-                if remaining is None:
-                    pass
-                elif remaining <= 1:
-                    db.execute("DELETE FROM rules WHERE id=?", (rule_id,))
-                else:
-                    db.execute("UPDATE rules SET remaining=remaining-1 WHERE id=?", (rule_id,))
-                return rule_id, spec
-            return None
+        used_up = False
+        try:
+            with self._transaction() as db:
+                rows = db.execute(
+                    "SELECT id, spec, remaining FROM rules WHERE mock=? AND kind=? "
+                    "ORDER BY id DESC",
+                    (mock, kind),
+                ).fetchall()
+                for rule_id, spec_text, remaining in rows:
+                    spec = json.loads(spec_text)
+                    if not matches(spec):
+                        continue
+                    if remaining is None:
+                        pass
+                    elif remaining <= 1:
+                        db.execute("DELETE FROM rules WHERE id=?", (rule_id,))
+                        used_up = True
+                    else:
+                        db.execute("UPDATE rules SET remaining=remaining-1 WHERE id=?", (rule_id,))
+                    return rule_id, spec
+                return None
+        finally:
+            if used_up:  # after the commit: other workers stop looking for it
+                self.version.bump()
+
+    def _kinds_with_rules(self) -> frozenset[tuple[str, str]]:
+        seen = self.version.current()  # before reading: a change after this shows next time
+        cached = self._rule_kinds
+        if cached is not None and cached[0] == seen:
+            return cached[1]
+        rows = self._connection().execute("SELECT DISTINCT mock, kind FROM rules").fetchall()
+        kinds = frozenset((mock, kind) for mock, kind in rows)
+        self._rule_kinds = (seen, kinds)
+        return kinds
 
     # journal -------------------------------------------------------------------------------
     def record(self, mock: str, entry: dict[str, Any], limit: int) -> int:
@@ -381,3 +412,4 @@ class MockStore:
             for table in ("datasets", "entities", "rules", "journal"):
                 db.execute(f"DELETE FROM {table} WHERE mock=?", (mock,))
         self._cache.pop(mock, None)
+        self.version.bump()
