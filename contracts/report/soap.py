@@ -71,10 +71,8 @@ def _check_payload(payload: etree._Element, found: OperationFindings) -> None:
         return
     _see(payload, schema.root, found)
     if not schema.schema.validate(payload):
-        elements = {payload.getroottree().getpath(el): el for el in payload.iter()}
         for error in schema.schema.error_log:
-            element = elements.get(error.path or "")
-            _sort_error(error, element, found)
+            _sort_error(error, _element_at(payload, error.path), found)
     foreign = [
         el
         for el in payload.iter()
@@ -112,6 +110,20 @@ def _sort_error(
         )
     else:
         found.add(Kind.VIOLATION, path, error.message)
+
+
+def _element_at(payload: etree._Element, path: str | None) -> etree._Element | None:
+    """The element libxml2 names in an error: its path starts at the payload (validated as a
+    document of its own) and uses the answer's own prefixes."""
+    steps = (path or "").removeprefix("/").split("/", 1)
+    if len(steps) == 1:
+        return payload if steps[0] else None
+    prefixes = {p: ns for el in payload.iter() for p, ns in el.nsmap.items() if p}
+    try:
+        found = payload.xpath(steps[1], namespaces=prefixes)
+    except etree.XPathError:
+        return None
+    return found[0] if isinstance(found, list) and found else None
 
 
 def _path(element: etree._Element) -> str:

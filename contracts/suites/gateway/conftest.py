@@ -16,7 +16,6 @@ from contracts.suites.target import Target
 from gateway.app import create_app
 from gateway.settings import load_settings
 
-
 UNUSED = "http://127.0.0.1:9"  # the discard port
 
 
