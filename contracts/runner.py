@@ -82,6 +82,8 @@ def run_suites(
         settings = _settings(None if target == MOCKS else Path(target))
         asked = upstreams_only or not only  # not `--upstream gateway` alone
         names = _upstreams(target, settings, upstreams_only, kind) if asked else []
+        if not names and not gateway:
+            raise TargetError(f"the gateway's own checks run with the consumer suites, not {kind}")
         if data is not None and not data.is_file():
             raise TargetError(f"{data}: no such data file")
     except TargetError as exc:

@@ -7,6 +7,11 @@ drift is shown with its path and a masked example, and a failing check fails the
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +28,9 @@ from contracts.report.render import SCHEMA
 from etjanst.server import RunningServer, mocks_only_app, serve_in_thread
 from gateway.settings import load_settings
 from tests.test_contract_suite import ENDPOINT, TENHULT, TODAY, _ask, run_contracts
+from tests.test_readme import code_block, section
 
+BIN = Path(sys.executable).parent
 VALIDATOR = jsonschema_rs.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
 STRANGE_STATUS = "Paused"  # prescriptionStatus is Active|Inactive in the contract
 HOSTILE = "<script>alert(1)</script>"  # upstream content: shown as text, never run
@@ -83,11 +90,26 @@ def drifting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
         server.stop()
 
 
-def test_a_report_against_the_builtin_mocks_all_passed_no_drift(tmp_path: Path) -> None:
-    html = tmp_path / "contracts.html"
-    result = run_contracts("--target", "mocks", "--report", str(html), fast=True)
+def readme_commands() -> list[list[str]]:
+    """The commands of the README's contract report example, as written (comments left off),
+    run with this environment's console script."""
+    block = code_block(section("The contract report"), "sh")
+    lines = [line.split("#")[0] for line in block.splitlines() if line.startswith("etjanst ")]
+    return [[str(BIN / "etjanst"), *shlex.split(line)[1:]] for line in lines]
+
+
+def run_readme(command: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "ETJANST_TODAY": TODAY.isoformat(), **env}
+    environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # hypothesis' start-up; unused here
+    return subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, env=environment, timeout=300
+    )
+
+
+def test_the_readme_report_of_the_builtin_mocks_all_passed_no_drift(tmp_path: Path) -> None:
+    result = run_readme(readme_commands()[0], tmp_path)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    report, page = read_report(html)
+    report, page = read_report(tmp_path / "reports" / "contracts.html")
 
     assert report["target"] == "built-in mocks" and report["exitCode"] == 0
     assert report["totals"]["tests"] > 40
@@ -151,15 +173,24 @@ def test_drift_is_shown_with_path_and_masked_example_and_a_failure_fails_the_run
     assert drifting["patient"] not in everything, "an identity number reached the report"
 
 
-def test_drift_alone_passes_unless_the_run_fails_on_drift(
+def test_the_readme_report_of_a_producer_fails_on_drift(
     tmp_path: Path, drifting: dict[str, str]
 ) -> None:
-    environment = {k: v for k, v in drifting.items() if k.startswith("ETJANST_")}
-    for extra, code in (((), 0), (("--fail-on-drift",), 1)):
-        html = tmp_path / f"contracts{code}.html"
-        args = ("--target", drifting["config"], "--upstream", "frikort", "--report", str(html))
-        result = run_contracts(*args, *extra, "--", "-k", "drift", fast=True, **environment)
-        assert result.returncode == code, result.stdout[-4000:] + result.stderr[-2000:]
-        report, _ = read_report(html)
-        assert report["totals"]["failed"] == 0 and report["driftCount"] > 0
-        assert report["exitCode"] == code and report["failOnDrift"] is bool(extra)
+    shutil.copy(drifting["config"], tmp_path / "producer.toml")
+    result = run_readme(readme_commands()[1], tmp_path)  # no test data: those tests skip
+    assert result.returncode == 1, result.stdout[-4000:] + result.stderr[-2000:]
+    report, _ = read_report(tmp_path / "reports" / "contracts.html")
+    assert report["failOnDrift"] and report["driftCount"] and report["totals"]["skipped"]
+    assert report["totals"]["failed"] == report["totals"]["error"] == 0  # drift alone fails it
+    assert [u["name"] for u in report["upstreams"]] == ["cosmic", "frikort", "gateway"]
+
+
+def test_drift_alone_does_not_fail_a_run(tmp_path: Path, drifting: dict[str, str]) -> None:
+    html = tmp_path / "contracts.html"
+    args = ("--target", drifting["config"], "--upstream", "frikort", "--report", str(html))
+    result = run_contracts(*args, "--", "-k", "drift", fast=True)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    report, page = read_report(html)
+    assert report["totals"]["failed"] == 0 and report["driftCount"] > 0
+    assert report["exitCode"] == 0 and report["failOnDrift"] is False
+    assert "does not fail the run" in page.get_element_by_id("drift-count").text_content()
