@@ -5,7 +5,7 @@ the run as the HTML page and its JSON twin."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -124,8 +124,8 @@ class ReportPlugin:
         tests = [r for t, r in self.results.items() if self._upstream_of(t) == name]
         operations = []
         declared = [i.operation for i in BY_NAME[name].interactions] if name in BY_NAME else []
+        exchanges = [e for e in self.tap.exchanges if e.upstream == name]
         for operation in [*declared, None]:
-            exchanges = [e for e in self.tap.exchanges if e.upstream == name]
             answers = [e for e in exchanges if e.operation == operation]
             found = _findings(name, answers)
             called = [r for r in tests if self._calls(r.id, name, operation)]
@@ -169,8 +169,8 @@ def _operation(
     }
 
 
-def _totals(results: Iterator[TestResult] | Any) -> dict[str, int]:
-    results = list(results)
+def _totals(found: Iterable[TestResult]) -> dict[str, int]:
+    results = list(found)
     counts = {outcome: sum(r.outcome == outcome for r in results) for outcome in OUTCOMES}
     return {"tests": len(results), **counts}
 

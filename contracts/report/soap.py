@@ -10,7 +10,7 @@ from functools import cache
 from lxml import etree
 
 from contracts.report.findings import Kind, OperationFindings
-from contracts.report.xsd import XS, Particle, _documents, children, payload_schema
+from contracts.report.xsd import XS, Particle, children, documents, payload_schema
 from contracts.riv import SOAP_ENV, EnvelopeError, read_envelope
 
 FAULT_PARTS = ("faultcode", "faultstring", "faultactor", "detail")  # SOAP 1.1, section 4.4
@@ -138,19 +138,23 @@ def _path(element: etree._Element) -> str:
 
 def _see(payload: etree._Element, root: etree._Element, found: OperationFindings) -> None:
     """Every path in the answer, and the optional children the contract declares under each
-    (those the run never sees are its missing optional parts)."""
-    declarations = {_path(payload): root}
-    for element in payload.iter():
-        if not isinstance(element.tag, str) or element is payload:
-            continue
-        path = _path(element)
-        parent = declarations.get(path.rpartition("/")[0])
-        if path in declarations or parent is None:
-            continue
-        particle = _by_name(parent).get(etree.QName(element).localname)
-        if particle is not None:
-            declarations[path] = particle.declaration
-    found.see(declarations)
+    (those the run never sees are its missing optional parts). One walk down the tree."""
+    declarations: dict[str, etree._Element] = {}
+    observed: set[str] = set()
+
+    def walk(element: etree._Element, path: str, declaration: etree._Element | None) -> None:
+        observed.add(path)
+        if declaration is not None:
+            declarations.setdefault(path, declaration)
+        particles = _by_name(declaration) if declaration is not None else {}
+        for child in element:
+            if isinstance(child.tag, str):
+                name = etree.QName(child).localname
+                particle = particles.get(name)
+                walk(child, f"{path}/{name}", particle.declaration if particle else None)
+
+    walk(payload, etree.QName(payload).localname, root)
+    found.see(observed)
     for path, declaration in declarations.items():
         found.may_have(f"{path}/{p.name}" for p in children(declaration) if p.optional)
 
@@ -171,7 +175,7 @@ def _declared_elements() -> frozenset[str]:
     """Every element name any of our XSDs declares: the rest is undeclared, not misplaced."""
     return frozenset(
         f"{{{document.get('targetNamespace')}}}{declaration.get('name')}"
-        for document in _documents().values()
+        for document in documents().values()
         for declaration in document.iter(f"{XS}element")
         if declaration.get("name")
     )

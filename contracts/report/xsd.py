@@ -37,7 +37,7 @@ class PayloadSchema:
 
 
 @cache
-def _documents() -> dict[Path, etree._Element]:
+def documents() -> dict[Path, etree._Element]:
     return {
         path: etree.parse(str(path), SAFE_PARSER).getroot()
         for path in sorted(CONTRACTS_DIR.rglob("*.xsd"))
@@ -50,10 +50,10 @@ def _imports(path: Path) -> list[Path]:
     pending = [path]
     while pending:
         current = pending.pop()
-        if current in seen or current not in _documents():
+        if current in seen or current not in documents():
             continue
         seen.append(current)
-        for reference in _documents()[current].iter(f"{XS}import", f"{XS}include"):
+        for reference in documents()[current].iter(f"{XS}import", f"{XS}include"):
             location = reference.get("schemaLocation")
             if location:
                 pending.append((current.parent / location).resolve())
@@ -64,14 +64,14 @@ def _imports(path: Path) -> list[Path]:
 def payload_schema(tag: str) -> PayloadSchema | None:
     """The schema declaring `tag` ("{namespace}name") as a top-level element, if we have one."""
     qname = etree.QName(tag)
-    for path, document in _documents().items():
+    for path, document in documents().items():
         if document.get("targetNamespace") != qname.namespace:
             continue
         root = document.find(f"{XS}element[@name='{qname.localname}']")
         if root is None:
             continue
         files = _imports(path)
-        namespaces = {_documents()[f].get("targetNamespace") or "" for f in files}
+        namespaces = {documents()[f].get("targetNamespace") or "" for f in files}
         schema = etree.XMLSchema(etree.parse(str(path), SAFE_PARSER))
         return PayloadSchema(schema, frozenset(namespaces), root)
     return None
@@ -105,7 +105,7 @@ def _global(context: etree._Element, qualified: str, kind: str) -> etree._Elemen
     """The top-level xs:`kind` a QName in `context` names, in whichever of our files has it."""
     prefix, _, local = qualified.rpartition(":")
     namespace = context.nsmap.get(prefix or None)
-    for document in _documents().values():
+    for document in documents().values():
         if document.get("targetNamespace") == namespace:
             found = document.find(f"{XS}{kind}[@name='{local}']")
             if found is not None:
