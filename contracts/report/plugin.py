@@ -152,7 +152,9 @@ def _findings(upstream: str, answers: list[Exchange]) -> OperationFindings:
         if BY_NAME[upstream].protocol == "soap":
             read_soap_answer(exchange.status, exchange.body, found)
         else:
-            read_rest_answer(exchange.operation, exchange.status, exchange.body, found)
+            read_rest_answer(
+                exchange.operation, exchange.status, exchange.content_type, exchange.body, found
+            )
     return found
 
 

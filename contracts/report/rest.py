@@ -32,7 +32,9 @@ def _operations() -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
     return found
 
 
-def read_rest_answer(operation_id: str, status: int, body: bytes, found: OperationFindings) -> None:
+def read_rest_answer(
+    operation_id: str, status: int, content_type: str, body: bytes, found: OperationFindings
+) -> None:
     if operation_id not in _operations():
         return  # no document of ours describes it: nothing to hold it against
     document, operation = _operations()[operation_id]
@@ -44,7 +46,11 @@ def read_rest_answer(operation_id: str, status: int, body: bytes, found: Operati
         found.add(kind, "(status)", f"HTTP {status}: a status the contract does not document")
         return
     content = _resolve(document, response).get("content", {})
-    schema = next(iter(content.values()), {}).get("schema") if content else None
+    media_type = content_type.partition(";")[0].strip().lower()
+    if content and media_type not in content:
+        kind = Kind.FAULT_SHAPE if error else Kind.VIOLATION
+        found.add(kind, "(content type)", f"{media_type or 'none'}, not {', '.join(content)}")
+    schema = (content.get(media_type) or next(iter(content.values()), {})).get("schema")
     try:
         value = json.loads(body)
     except ValueError:

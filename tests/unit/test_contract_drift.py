@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from contracts.cosmic import CORE_NS, RESPONDER_NS
-from contracts.ehm.nll import SEARCH
+from contracts.ehm.nll import FHIR_JSON, SEARCH
 from contracts.report.findings import OperationFindings
 from contracts.report.rest import read_rest_answer
 from contracts.report.soap import read_soap_answer
@@ -25,10 +25,10 @@ def soap(status: int, body: str) -> OperationFindings:
     return found
 
 
-def rest(status: int, document: object) -> OperationFindings:
+def rest(status: int, document: object, content_type: str = FHIR_JSON) -> OperationFindings:
     found = OperationFindings()
     body = document if isinstance(document, bytes) else json.dumps(document).encode()
-    read_rest_answer(SEARCH, status, body, found)
+    read_rest_answer(SEARCH, status, content_type, body, found)
     return found
 
 
@@ -88,7 +88,10 @@ def test_an_error_body_that_is_not_an_operation_outcome_is_a_changed_fault_shape
         ("fault-shape", "$.resourceType"),
         ("undeclared", "$.error"),
     ]
-    assert kinds(rest(500, b"Internal Server Error")) == [("fault-shape", "(body)")]
+    assert kinds(rest(500, b"Internal Server Error", "text/html")) == [
+        ("fault-shape", "(body)"),
+        ("fault-shape", "(content type)"),
+    ]
     assert kinds(rest(418, OUTCOME)) == [("fault-shape", "(status)")]
 
 
