@@ -26,7 +26,6 @@ from typing import Protocol
 import pytest
 
 from contracts.registry import BY_NAME, UPSTREAMS
-from contracts.report.plugin import ReportPlugin, RunOptions
 from contracts.report.render import json_twin
 from contracts.suites.target import Target, TargetPlugin
 from contracts.upstream import Upstream
@@ -188,6 +187,10 @@ def _run(target: Target, reports: Reports, extra: list[str]) -> int:
     args += extra[1:] if extra[:1] == ["--"] else extra
     plugins: list[object] = [TargetPlugin(target)]
     if reports.report is not None or reports.fail_on_drift:
+        # here, not at the top: it reaches prometheus-client, which `etjanst up` must import
+        # only once it has chosen multiprocess mode (the CLI imports this module first)
+        from contracts.report.plugin import ReportPlugin, RunOptions
+
         options = RunOptions(reports.kind, reports.report, reports.fail_on_drift, suites)
         plugins.append(ReportPlugin(target, options))
     code = int(pytest.main(args, plugins=plugins))
