@@ -26,6 +26,7 @@ from typing import Protocol
 import pytest
 
 from contracts.registry import BY_NAME, UPSTREAMS
+from contracts.report.render import json_twin
 from contracts.suites.target import Target, TargetPlugin
 from contracts.upstream import Upstream
 from gateway.settings import ConfigFileError, Settings, load_settings
@@ -34,6 +35,9 @@ SUITES_DIR = Path(__file__).resolve().parent / "suites"
 PYTEST_CONFIG = SUITES_DIR / "pytest-suites.toml"
 MOCKS = "mocks"
 SUITE_KINDS = ("consumer", "producer")
+# The gateway's own checks (contracts/suites/gateway/): they run with the consumer suites,
+# whatever the target, unless --upstream names upstreams and not this.
+GATEWAY_SUITE = "gateway"
 
 
 class RunningMocks(Protocol):
@@ -63,19 +67,28 @@ def run_suites(
     kind: str = "consumer",
     html: Path | None = None,
     data: Path | None = None,
+    report: Path | None = None,
+    fail_on_drift: bool = False,
 ) -> int:
     """Run the suites of `kind` against `target` ("mocks" or a TOML settings file), all
     upstreams' or `only` those named; pytest's exit code. `data`: a producer suite's test data
-    for a real producer."""
+    for a real producer; `report`: the contract report's HTML page (its JSON twin beside it)."""
+    gateway = kind == "consumer" and (not only or GATEWAY_SUITE in only)
+    upstreams_only = [name for name in only if name != GATEWAY_SUITE]
     try:
+        if report is not None and json_twin(report) == report:
+            raise TargetError(f"{report}: the report is an HTML page (its JSON twin goes beside)")
         settings = _settings(None if target == MOCKS else Path(target))
-        names = _upstreams(target, settings, only, kind)
+        asked = upstreams_only or not only  # not `--upstream gateway` alone
+        names = _upstreams(target, settings, upstreams_only, kind) if asked else []
+        if not names and not gateway:
+            raise TargetError(f"the gateway's own checks run with the consumer suites, not {kind}")
         if data is not None and not data.is_file():
             raise TargetError(f"{data}: no such data file")
     except TargetError as exc:
         print(f"etjanst contracts: {exc}", file=sys.stderr)
         return 2
-    reports = Reports(kind, junit, html)
+    reports = Reports(kind, junit, html, report, fail_on_drift, gateway)
 
     if target != MOCKS:
         return _run(_target(target, settings, names, data=data), reports, pytest_args)
@@ -148,6 +161,9 @@ class Reports:
     kind: str
     junit: Path | None
     html: Path | None  # pytest-html, one self-contained page
+    report: Path | None = None  # the contract report (contracts/report/), and its JSON twin
+    fail_on_drift: bool = False
+    gateway: bool = False  # run the gateway's own checks too
 
 
 def _run(target: Target, reports: Reports, extra: list[str]) -> int:
@@ -157,8 +173,11 @@ def _run(target: Target, reports: Reports, extra: list[str]) -> int:
             f"etjanst contracts: {reports.kind} suite, {upstream} at {settings.url} ({where})",
             file=sys.stderr,
         )
-    suites = dict.fromkeys(str(suite_of(BY_NAME[name], reports.kind)) for name in target.upstreams)
-    args = [str(SUITES_DIR / suite) for suite in suites]
+    suites: dict[str, str] = {}  # suite folder -> the first upstream it tests
+    for name in target.upstreams:
+        suites.setdefault(str(suite_of(BY_NAME[name], reports.kind)), name)
+    folders = [*suites, GATEWAY_SUITE] if reports.gateway else list(suites)
+    args = [str(SUITES_DIR / folder) for folder in folders]
     args += ["-c", str(PYTEST_CONFIG), "--rootdir", str(SUITES_DIR)]
     args += ["-p", "no:cacheprovider"]  # the suites may be installed read-only
     if reports.junit is not None:
@@ -166,4 +185,18 @@ def _run(target: Target, reports: Reports, extra: list[str]) -> int:
     if reports.html is not None:
         args += [f"--html={reports.html}", "--self-contained-html"]
     args += extra[1:] if extra[:1] == ["--"] else extra
-    return int(pytest.main(args, plugins=[TargetPlugin(target)]))
+    plugins: list[object] = [TargetPlugin(target)]
+    if reports.report is not None or reports.fail_on_drift:
+        # here, not at the top: it reaches prometheus-client, which `etjanst up` must import
+        # only once it has chosen multiprocess mode (the CLI imports this module first)
+        from contracts.report.plugin import ReportPlugin, RunOptions
+
+        options = RunOptions(reports.kind, reports.report, reports.fail_on_drift, suites)
+        plugins.append(ReportPlugin(target, options))
+    code = int(pytest.main(args, plugins=plugins))
+    if reports.report is not None:
+        print(
+            f"etjanst contracts: report {reports.report} and {json_twin(reports.report)}",
+            file=sys.stderr,
+        )
+    return code

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts.registry import UPSTREAMS
-from contracts.runner import SUITE_KINDS
+from contracts.runner import GATEWAY_SUITE, SUITE_KINDS
 from etjanst.ports import PortUnavailable, ensure_free
 from gateway.auth import mint_staff_token, mint_token
 from gateway.domain.identity import InvalidIdentityNumber, parse_identity
@@ -212,6 +212,8 @@ def _contracts(args: argparse.Namespace) -> int:
         kind=args.suite,
         html=args.html,
         data=args.data,
+        report=args.report,
+        fail_on_drift=args.fail_on_drift,
     )
 
 
@@ -331,11 +333,22 @@ def parser() -> argparse.ArgumentParser:
         "--upstream",
         action="append",
         default=[],
-        choices=[u.name for u in UPSTREAMS if u.suite or u.producer_suite],
-        help="only this upstream's suite (repeatable; default: every upstream's)",
+        choices=[*(u.name for u in UPSTREAMS if u.suite or u.producer_suite), GATEWAY_SUITE],
+        help="only this upstream's suite (repeatable; default: every upstream's and the "
+        "gateway's own checks)",
     )
     contracts.add_argument("--junit", type=Path, help="write JUnit XML here")
     contracts.add_argument("--html", type=Path, help="write an HTML report here (one page)")
+    contracts.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE.html",
+        help="write the contract report here (one page: outcomes and drift per upstream and "
+        "operation) and its JSON twin beside it (FILE.json)",
+    )
+    contracts.add_argument(
+        "--fail-on-drift", action="store_true", help="exit 1 when an answer showed drift"
+    )
     contracts.add_argument(
         "--data", type=Path, help="the producer suite's test data, for a real producer (TOML)"
     )

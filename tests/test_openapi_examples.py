@@ -9,28 +9,9 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from contracts.gateway import openapi_document
+from contracts.gateway import examples, openapi_document
 
 DOCUMENT = openapi_document()
-
-
-def examples(node: Any, where: str = "") -> Iterator[tuple[str, dict[str, Any], Any]]:
-    """(where, schema, example) for every example: those of media types and parameters (beside
-    a `schema`) and those inside schemas (`examples: [...]`)."""
-    if isinstance(node, dict):
-        if "schema" in node and "example" in node:
-            yield where, node["schema"], node["example"]
-        if "schema" in node and isinstance(node.get("examples"), dict):
-            for name, example in node["examples"].items():
-                yield f"{where}/examples/{name}", node["schema"], example["value"]
-        if isinstance(node.get("examples"), list):
-            for i, example in enumerate(node["examples"]):
-                yield f"{where}/examples/{i}", node, example
-        for key, value in node.items():
-            yield from examples(value, f"{where}/{key}")
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from examples(value, f"{where}/{i}")
 
 
 ALL = list(examples(DOCUMENT))

@@ -4,6 +4,7 @@ parameters, problem responses, operations) and one fragment per e-service in `se
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,3 +39,22 @@ def _merge(target: dict[str, Any], entries: dict[str, Any], source: str) -> None
         if name in target:
             raise ValueError(f"{source} defines {name} again")
         target[name] = value
+
+
+def examples(node: Any, where: str = "") -> Iterator[tuple[str, dict[str, Any], Any]]:
+    """(where, schema, example) for every example: those of media types and parameters (beside
+    a `schema`) and those inside schemas (`examples: [...]`)."""
+    if isinstance(node, dict):
+        if "schema" in node and "example" in node:
+            yield where, node["schema"], node["example"]
+        if "schema" in node and isinstance(node.get("examples"), dict):
+            for name, example in node["examples"].items():
+                yield f"{where}/examples/{name}", node["schema"], example["value"]
+        if isinstance(node.get("examples"), list):
+            for i, example in enumerate(node["examples"]):
+                yield f"{where}/examples/{i}", node, example
+        for key, value in node.items():
+            yield from examples(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from examples(value, f"{where}/{i}")

@@ -8,13 +8,12 @@ masked here, after pytest has built them, so no test has to remember to.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from contracts.logs import install_safe_logging
 from contracts.privacy import mask_text
-from contracts.suites.target import TARGET_KEY, Target
+from contracts.suites.target import TARGET_KEY, Target, without_credentials
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -38,15 +37,8 @@ def _describe_target(target: Target, record_testsuite_property: Callable[..., No
     """Say in the JUnit XML what was tested, so a report read later is self-explanatory."""
     record_testsuite_property("target", "built-in mocks" if target.builtin_mocks else target.name)
     for name, upstream in target.upstreams.items():
-        record_testsuite_property(f"{name}_endpoint", _without_credentials(upstream.url or ""))
+        record_testsuite_property(f"{name}_endpoint", without_credentials(upstream.url or ""))
     record_testsuite_property("today", target.today.isoformat())
-
-
-def _without_credentials(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 @pytest.hookimpl(wrapper=True)

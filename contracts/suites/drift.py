@@ -1,6 +1,8 @@
 """Drift, the same way in every suite: what the gateway's client found in an answer that our
 contract does not describe lands in the JUnit XML (property `drift`) and as a warning in the
-summary. It is reported, never failed."""
+summary. It is reported, never failed. The contract report (`--report`, contracts/report/) goes
+further for every suite without its help: each answer on the wire held against the upstream's
+XSD or OpenAPI document, drift listed with its path and a masked example."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -59,3 +60,11 @@ class TargetPlugin:
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.stash[TARGET_KEY] = self.target
+
+
+def without_credentials(url: str) -> str:
+    """A URL fit for a report: any user and password left out."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc))
