@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 from pydantic import Field
 
-from gateway.api.guards import registered_unit
+from gateway.api.guards import authenticated_caller, registered_unit
 from gateway.api.requests import document
 from gateway.api.staff_guard import staff_member, staff_unit
 from gateway.domain.catalogue import CaseType, Document, OfferingState
@@ -34,9 +34,25 @@ class StandardReplyDocument(Document):
 
 @blueprint.get("/v1/units/<unit>/e-services")
 def e_services(unit: str) -> Response:
-    """Public, like the unit registry: which e-services a unit offers is no secret."""
-    found = runtime().casework.catalogue.offered(registered_unit(unit))
-    return jsonify(eServices=[render(t) for t in found])
+    """Public, like the unit registry: which e-services a unit offers is no secret. With a
+    citizen's token each entry also says which of its restrictions keep the patient (the
+    citizen, or the child they act for) from it: `restrictedBy`, empty when they may use it."""
+    caller = authenticated_caller() if "Authorization" in request.headers else None
+    found_unit = registered_unit(unit)
+    found = runtime().casework.catalogue.offered(found_unit)
+    if caller is None:
+        return jsonify(eServices=[render(t) for t in found])
+    eligibility = runtime().casework.eligibility
+    patient = eligibility.patient(caller)
+    return jsonify(
+        eServices=[
+            {
+                **render(t),
+                "restrictedBy": [r.value for r in eligibility.refusals(patient, found_unit, t)],
+            }
+            for t in found
+        ]
+    )
 
 
 @blueprint.get("/v1/admin/e-services/<type_id>")
@@ -130,4 +146,5 @@ def render(case_type: CaseType, admin: bool = False) -> dict[str, Any]:
             }
             for q in case_type.questions
         ],
+        "restrictions": case_type.restrictions.model_dump(mode="json", by_alias=True),
     }

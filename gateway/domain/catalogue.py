@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
@@ -61,7 +61,9 @@ class Restrictions(Document):
     max_age: StrictInt | None = Field(None, alias="maxAge", ge=0, le=150)
     listing_required: StrictBool = Field(False, alias="listingRequired")
     referral_required: StrictBool = Field(False, alias="referralRequired")
-    area: tuple[str, ...] = Field((), description="County codes where the offering applies")
+    area: tuple[Annotated[str, Field(pattern=r"^[0-9]{2}$")], ...] = Field(
+        (), description="County codes (län) where the patient must be registered"
+    )
 
 
 class CaseType(Document):

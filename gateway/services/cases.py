@@ -17,6 +17,7 @@ from gateway.domain.ordinations import Ordination
 from gateway.domain.units import Unit
 from gateway.errors import ApiError
 from gateway.services.catalogue import Catalogue, StandardReply
+from gateway.services.eligibility import Eligibility
 from gateway.services.renew_prescription import RenewPrescription
 from gateway.store.tables import case_replies, cases
 
@@ -65,15 +66,21 @@ class Cases:
         engine: Engine,
         catalogue: Catalogue,
         renew_prescription: RenewPrescription,
+        eligibility: Eligibility,
         today: Callable[[], date],
     ) -> None:
         self.engine, self.catalogue = engine, catalogue
-        self.renew_prescription, self.today = renew_prescription, today
+        self.renew_prescription, self.eligibility, self.today = (
+            renew_prescription,
+            eligibility,
+            today,
+        )
 
     # citizens
 
     def send(self, caller: Caller, unit: Unit, type_id: str, answers: Any) -> Case:
         case_type = self.catalogue.offered_type(unit, type_id)
+        self.eligibility.check(caller, unit, case_type, answers)
         if not isinstance(answers, dict):
             raise InvalidAnswers({"answers": "an object with one field per question"})
         errors = answer_errors(case_type, answers)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, and_, delete, insert, or_, select, update
 
 from gateway.domain.catalogue import CaseType, OfferingState, offered
+from gateway.domain.restrictions import with_referral_question
 from gateway.domain.units import EService, Unit
 from gateway.errors import ApiError, ServiceNotOffered
 from gateway.store.seed import as_document
@@ -77,7 +78,7 @@ class Catalogue:
                     and settings_allow(unit, case_type.id)
                 ):
                     continue
-            found.append(case_type)
+            found.append(with_referral_question(case_type))
         return found
 
     def offered_type(self, unit: Unit, type_id: str) -> CaseType:
