@@ -57,6 +57,7 @@ class Case:
     status: str
     created_at: datetime
     answers: dict[str, Any]
+    patient: str  # the identity number of whom the case is about (the child, for a proxy)
     replies: list[Reply] = field(default_factory=list)
 
 
@@ -97,6 +98,7 @@ class Cases:
             status="sent",
             created_at=datetime.now(UTC).replace(microsecond=0),
             answers=stored,
+            patient=caller.patient.number,
         )
         with self.engine.begin() as connection:
             connection.execute(
@@ -104,7 +106,7 @@ class Cases:
                     id=case.id,
                     unit=case.unit,
                     type=case.type,
-                    patient=caller.patient.number,
+                    patient=case.patient,
                     sender=caller.subject.number,
                     status=case.status,
                     created_at=case.created_at,
@@ -261,5 +263,6 @@ def _case(row: Any, replies: list[Reply]) -> Case:
         status=row.status,
         created_at=_utc(row.created_at),
         answers=row.answers,
+        patient=row.patient,
         replies=replies,
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from gateway.services.cases import Cases
 from gateway.services.catalogue import Catalogue
 from gateway.services.eligibility import Eligibility
+from gateway.services.patient_access import PatientAccessLog
 from gateway.services.renew_prescription import RenewPrescription
 from gateway.settings import Settings
 from gateway.store import open_store
@@ -20,6 +21,7 @@ class Casework:
     cases: Cases
     idempotency: Idempotency
     eligibility: Eligibility  # the offerings' restrictions, applied to a request's patient
+    patient_access: PatientAccessLog  # staff seeing a patient's identity (PDL)
 
     @classmethod
     def build(
@@ -32,4 +34,5 @@ class Casework:
             cases=Cases(engine, catalogue, renew_prescription, eligibility, settings.today_date),
             idempotency=Idempotency(engine),
             eligibility=eligibility,
+            patient_access=PatientAccessLog(engine),
         )
