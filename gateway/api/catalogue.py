@@ -4,10 +4,10 @@ administrator keeps its local types and standard replies."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from flask import Blueprint, Response, jsonify, request
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from gateway.api.guards import authenticated_caller, registered_unit
 from gateway.api.requests import document
@@ -24,6 +24,18 @@ UNIT_ADMIN = "/v1/admin/units/<unit>"
 
 class StateChange(Document):
     state: OfferingState
+
+
+class CertificateList(Document):
+    certificates: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(max_length=50)
+
+    @field_validator("certificates")
+    @classmethod
+    def _unique(cls, names: list[str]) -> list[str]:
+        stripped = [name.strip() for name in names]
+        if not all(stripped) or len(set(stripped)) != len(stripped):
+            raise ValueError("each certificate once, by a name that is not blank")
+        return stripped
 
 
 class StandardReplyDocument(Document):
@@ -102,6 +114,21 @@ def put_local_type(member: StaffMember, unit: Unit, type_id: str) -> Response:
 def delete_local_type(member: StaffMember, unit: Unit, type_id: str) -> Response:
     runtime().casework.catalogue.delete_local(unit, type_id)
     return Response(status=204)
+
+
+@blueprint.get(f"{UNIT_ADMIN}/certificates")
+@staff_unit(Role.CENTRAL_ADMIN, Role.LOCAL_ADMIN)
+def certificates(member: StaffMember, unit: Unit) -> Response:
+    return jsonify(certificates=runtime().casework.catalogue.certificates(unit))
+
+
+@blueprint.put(f"{UNIT_ADMIN}/certificates")
+@staff_unit(Role.LOCAL_ADMIN)
+def put_certificates(member: StaffMember, unit: Unit) -> Response:
+    """The unit's whole list: request-certificate's choices there, in this order."""
+    given = document(CertificateList)
+    runtime().casework.catalogue.put_certificates(unit, given.certificates)
+    return jsonify(certificates=given.certificates)
 
 
 @blueprint.put(f"{UNIT_ADMIN}/standard-replies/<reply_id>")
