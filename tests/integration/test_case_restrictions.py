@@ -184,3 +184,19 @@ def test_an_upstream_that_cannot_answer_is_never_a_pass(
     assert listed.status_code == 503
     after = citizen("GET", "/v1/cases", subject=subject).json()["cases"]
     assert len(after) == before  # nothing written
+
+
+def test_a_place_in_the_units_queue_is_no_listing(
+    citizen, offering, base_url: str, http: requests.Session
+) -> None:
+    admin = f"{base_url}/mocks/listing/_admin"
+    not_listed = "199009031478"
+    dataset = http.get(f"{admin}/dataset", timeout=30).json()
+    tenhult = next(f for f in dataset["facilities"] if f["id"] == TENHULT)
+    tenhult.update(hasQueue=True, queue=[{"person": not_listed, "since": "2026-11-01"}])
+    http.put(f"{admin}/dataset", json=dataset, timeout=30).raise_for_status()
+    try:
+        type_id = offering(listingRequired=True)
+        assert refused_for(citizen, type_id, subject=not_listed) == "LISTING_REQUIRED"
+    finally:
+        http.post(f"{admin}/reset", timeout=30).raise_for_status()
