@@ -132,6 +132,8 @@ def _produced(target: str, only: Sequence[str], kind: str, producer_url: str | N
     """The contracts the gateway produces that this run tests: with the producer suites, every
     one (or those named), against ours on the built-in server or another at `producer_url`."""
     if kind != "producer":
+        if producer_url is not None:
+            raise TargetError("--producer-url is for the producer suites (--suite producer)")
         return []
     named = [p.name for p in PRODUCED if p.name in only]
     if target != MOCKS and producer_url is None:

@@ -57,3 +57,9 @@ def test_against_a_settings_file_the_producer_url_is_required(tmp_path: Path) ->
     assert result.returncode == 2
     assert "eoffering: --producer-url names the producer to test" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_producer_url_belongs_to_the_producer_suites() -> None:
+    result = run_contracts("--producer-url", "http://127.0.0.1:9/x", fast=True)
+    assert result.returncode == 2
+    assert "--producer-url is for the producer suites" in result.stderr

@@ -70,6 +70,12 @@ class Restrictions(Document):
         (), description="County codes (län) where the patient must be registered"
     )
 
+    @model_validator(mode="after")
+    def _ages_in_order(self) -> Restrictions:
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValueError("minAge is at most maxAge")
+        return self
+
 
 class CaseType(Document):
     """A central type (`kind` central, owned by the region) or one unit's local type."""
