@@ -9,8 +9,12 @@ against the mocks; against a settings file, the upstreams it gives a URL. Errors
 (no such file, invalid settings, nothing to test) are reported in one readable line and exit 2,
 like the rest of the CLI; everything else is pytest's own exit code.
 
+The producer suites also check the contracts the gateway itself produces (contracts/produced.py,
+e.g. eoffering): against the gateway started with the built-in mocks, or against any producer of
+the contract given by `producer_url`.
+
 The runner does not start servers itself: whoever composes the gateway and the mocks (the
-`etjanst` command) hands it a way to start the built-in mocks.
+`etjanst` command) hands it a way to start the built-in mocks with the gateway beside them.
 """
 
 from __future__ import annotations
@@ -19,13 +23,13 @@ import logging
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 import pytest
 
-from contracts.registry import BY_NAME, UPSTREAMS
+from contracts.registry import BY_NAME, PRODUCED, PRODUCED_BY_NAME, UPSTREAMS
 from contracts.report.render import json_twin
 from contracts.suites.target import Target, TargetPlugin
 from contracts.upstream import Upstream
@@ -69,19 +73,22 @@ def run_suites(
     data: Path | None = None,
     report: Path | None = None,
     fail_on_drift: bool = False,
+    producer_url: str | None = None,
 ) -> int:
     """Run the suites of `kind` against `target` ("mocks" or a TOML settings file), all
     upstreams' or `only` those named; pytest's exit code. `data`: a producer suite's test data
-    for a real producer; `report`: the contract report's HTML page (its JSON twin beside it)."""
+    for a real producer; `report`: the contract report's HTML page (its JSON twin beside it);
+    `producer_url`: another producer of a contract the gateway produces."""
     gateway = kind == "consumer" and (not only or GATEWAY_SUITE in only)
     upstreams_only = [name for name in only if name != GATEWAY_SUITE]
     try:
         if report is not None and json_twin(report) == report:
             raise TargetError(f"{report}: the report is an HTML page (its JSON twin goes beside)")
         settings = _settings(None if target == MOCKS else Path(target))
+        produced = _produced(target, upstreams_only, kind, producer_url)
         asked = upstreams_only or not only  # not `--upstream gateway` alone
-        names = _upstreams(target, settings, upstreams_only, kind) if asked else []
-        if not names and not gateway:
+        names = _upstreams_beside(produced, target, settings, upstreams_only, kind) if asked else []
+        if not names and not produced and not gateway:
             raise TargetError(f"the gateway's own checks run with the consumer suites, not {kind}")
         if data is not None and not data.is_file():
             raise TargetError(f"{data}: no such data file")
@@ -91,7 +98,9 @@ def run_suites(
     reports = Reports(kind, junit, html, report, fail_on_drift, gateway)
 
     if target != MOCKS:
-        return _run(_target(target, settings, names, data=data), reports, pytest_args)
+        found = _target(target, settings, names, data=data)
+        found = replace(found, produced=dict.fromkeys(produced, str(producer_url)))
+        return _run(found, reports, pytest_args)
 
     # A private, fresh state: the suites expect the default dataset, and must never touch the
     # state a developer's own `etjanst mocks` keeps in mocks.state_dir.
@@ -100,7 +109,8 @@ def run_suites(
         server = start_mocks(settings, Path(state))
         try:
             target_ = _target(MOCKS, settings, names, mocks_url=server.url)
-            return _run(target_, reports, pytest_args)
+            ours = {p: producer_url or server.url + PRODUCED_BY_NAME[p].path for p in produced}
+            return _run(replace(target_, produced=ours), reports, pytest_args)
         finally:
             server.stop()
 
@@ -130,6 +140,36 @@ def _upstreams(target: str, settings: Settings, only: Sequence[str], kind: str) 
                 "(use --target mocks for the built-in mocks)"
             )
     return names
+
+
+def _produced(target: str, only: Sequence[str], kind: str, producer_url: str | None) -> list[str]:
+    """The contracts the gateway produces that this run tests: with the producer suites, every
+    one (or those named), against ours on the built-in server or another at `producer_url`."""
+    if kind != "producer":
+        if producer_url is not None:
+            raise TargetError("--producer-url is for the producer suites (--suite producer)")
+        return []
+    named = [p.name for p in PRODUCED if p.name in only]
+    if target != MOCKS and producer_url is None:
+        if named:
+            raise TargetError(f"{', '.join(named)}: --producer-url names the producer to test")
+        return []
+    return named if only else [p.name for p in PRODUCED]
+
+
+def _upstreams_beside(
+    produced: list[str], target: str, settings: Settings, only: Sequence[str], kind: str
+) -> list[str]:
+    """The upstreams to test besides the produced contracts (none may be left to test)."""
+    rest = [name for name in only if name not in produced]
+    if only and not rest:
+        return []
+    try:
+        return _upstreams(target, settings, rest, kind)
+    except TargetError:
+        if produced and not only:  # a settings file without upstream URLs, a producer URL
+            return []
+        raise
 
 
 def _target(
@@ -173,9 +213,13 @@ def _run(target: Target, reports: Reports, extra: list[str]) -> int:
             f"etjanst contracts: {reports.kind} suite, {upstream} at {settings.url} ({where})",
             file=sys.stderr,
         )
-    suites: dict[str, str] = {}  # suite folder -> the first upstream it tests
+    for name, url in target.produced.items():
+        print(f"etjanst contracts: {reports.kind} suite, {name} at {url}", file=sys.stderr)
+    suites: dict[str, str] = {}  # suite folder -> the first upstream or contract it tests
     for name in target.upstreams:
         suites.setdefault(str(suite_of(BY_NAME[name], reports.kind)), name)
+    for name in target.produced:
+        suites.setdefault(PRODUCED_BY_NAME[name].suite, name)
     folders = [*suites, GATEWAY_SUITE] if reports.gateway else list(suites)
     args = [str(SUITES_DIR / folder) for folder in folders]
     args += ["-c", str(PYTEST_CONFIG), "--rootdir", str(SUITES_DIR)]

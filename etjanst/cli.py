@@ -7,6 +7,7 @@ import ipaddress
 import logging
 import os
 import re
+import secrets
 import shutil
 import sys
 import tempfile
@@ -14,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from contracts.registry import UPSTREAMS
+from contracts.registry import PRODUCED, UPSTREAMS
 from contracts.runner import GATEWAY_SUITE, SUITE_KINDS
 from etjanst.ports import PortUnavailable, ensure_free
 from gateway.auth import mint_staff_token, mint_token
@@ -198,10 +199,17 @@ def _staff_token(args: argparse.Namespace, secret: str) -> int:
 
 def _contracts(args: argparse.Namespace) -> int:
     from contracts.runner import run_suites
-    from etjanst.server import RunningServer, mocks_only_app, serve_in_thread
+    from etjanst.server import RunningServer, combined_app, serve_in_thread
 
     def start_mocks(settings: Settings, state: Path) -> RunningServer:
-        return serve_in_thread(lambda url: mocks_only_app(settings, state))
+        """The mocks, and the gateway beside them (the producer of eoffering) as `etjanst up`
+        runs it for development, on loopback, its store in the run's private state."""
+        store = settings.store.model_copy(update={"url": None, "sqlite_path": state / "gw.db"})
+        auth = settings.auth.model_copy(update={"hs256_secret": secrets.token_urlsafe(32)})
+        ours = settings.model_copy(
+            update={"store": store, "auth": auth, "environment": "development"}
+        )
+        return serve_in_thread(lambda url: combined_app(ours, url, state))
 
     return run_suites(
         args.target,
@@ -214,6 +222,7 @@ def _contracts(args: argparse.Namespace) -> int:
         data=args.data,
         report=args.report,
         fail_on_drift=args.fail_on_drift,
+        producer_url=args.producer_url,
     )
 
 
@@ -333,9 +342,19 @@ def parser() -> argparse.ArgumentParser:
         "--upstream",
         action="append",
         default=[],
-        choices=[*(u.name for u in UPSTREAMS if u.suite or u.producer_suite), GATEWAY_SUITE],
+        choices=[
+            *(u.name for u in UPSTREAMS if u.suite or u.producer_suite),
+            *(p.name for p in PRODUCED),
+            GATEWAY_SUITE,
+        ],
         help="only this upstream's suite (repeatable; default: every upstream's and the "
-        "gateway's own checks)",
+        "gateway's own checks), or with --suite producer a contract the gateway produces "
+        "(eoffering)",
+    )
+    contracts.add_argument(
+        "--producer-url",
+        help="with --suite producer: the endpoint of another producer of a contract the gateway "
+        "produces (default: the gateway started here)",
     )
     contracts.add_argument("--junit", type=Path, help="write JUnit XML here")
     contracts.add_argument("--html", type=Path, help="write an HTML report here (one page)")

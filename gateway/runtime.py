@@ -16,6 +16,7 @@ from gateway.debug.journal import DebugJournal
 from gateway.domain.outpatient_fees import FreeAges
 from gateway.domain.units import Unit
 from gateway.services.casework import Casework
+from gateway.services.eligibility import Eligibility
 from gateway.services.guardianship import Guardianship
 from gateway.services.high_cost_outpatient import HighCostOutpatient
 from gateway.services.high_cost_pharmaceuticals import HighCostPharmaceuticals
@@ -68,6 +69,13 @@ class Runtime:
         renew_prescription = RenewPrescription(
             groups, _typed(upstreams["cosmic"], CosmicClient), settings.today_date
         )
+        guardianship = Guardianship(
+            _typed(upstreams["population"], PopulationClient),
+            settings.auth.guardianship,
+            settings.auth.guardianship_cache_s,
+            settings.today_date,
+        )
+        listing = ListingService(_typed(upstreams["listing"], ListingClient))
         return cls(
             settings=settings,
             tokens=TokenVerifier(settings.auth),
@@ -91,20 +99,19 @@ class Runtime:
                 settings.outpatient_fees.region,
                 settings.today_date,
             ),
-            casework=Casework.build(settings, renew_prescription),
-            guardianship=Guardianship(
-                _typed(upstreams["population"], PopulationClient),
-                settings.auth.guardianship,
-                settings.auth.guardianship_cache_s,
-                settings.today_date,
+            casework=Casework.build(
+                settings,
+                renew_prescription,
+                Eligibility(listing, guardianship, settings.today_date),
             ),
+            guardianship=guardianship,
             prescriptions=Prescriptions(
                 _typed(upstreams["ehm_nll"], NllClient), settings.today_date
             ),
             high_cost_pharmaceuticals=HighCostPharmaceuticals(
                 _typed(upstreams["ehm_hkdb"], HkdbClient)
             ),
-            listing=ListingService(_typed(upstreams["listing"], ListingClient)),
+            listing=listing,
             web_booking=WebBookingService(
                 _typed(upstreams["cosmic"], CosmicClient),
                 SlotIds(settings.booking.slot_secret or settings.auth.hs256_secret or ""),

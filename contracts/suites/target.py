@@ -8,7 +8,7 @@ Target can appear in a failure report as it is.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -30,6 +30,8 @@ class Target:
     services: Mapping[str, frozenset[str]]  # the unit registry: each unit's e-services
     mocks_url: str | None = None  # the built-in mocks' base URL; None for a real producer
     producer_data: Path | None = None  # a producer suite's test data for a real producer
+    # the contracts the gateway produces under test (contracts/produced.py): name -> endpoint
+    produced: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def builtin_mocks(self) -> bool:

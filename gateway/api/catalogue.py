@@ -4,12 +4,12 @@ administrator keeps its local types and standard replies."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from flask import Blueprint, Response, jsonify
-from pydantic import Field
+from flask import Blueprint, Response, jsonify, request
+from pydantic import Field, field_validator
 
-from gateway.api.guards import registered_unit
+from gateway.api.guards import authenticated_caller, registered_unit
 from gateway.api.requests import document
 from gateway.api.staff_guard import staff_member, staff_unit
 from gateway.domain.catalogue import CaseType, Document, OfferingState
@@ -26,6 +26,18 @@ class StateChange(Document):
     state: OfferingState
 
 
+class CertificateList(Document):
+    certificates: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(max_length=50)
+
+    @field_validator("certificates")
+    @classmethod
+    def _unique(cls, names: list[str]) -> list[str]:
+        stripped = [name.strip() for name in names]
+        if not all(stripped) or len(set(stripped)) != len(stripped):
+            raise ValueError("each certificate once, by a name that is not blank")
+        return stripped
+
+
 class StandardReplyDocument(Document):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
     title: str = Field(min_length=1, max_length=200)
@@ -34,9 +46,25 @@ class StandardReplyDocument(Document):
 
 @blueprint.get("/v1/units/<unit>/e-services")
 def e_services(unit: str) -> Response:
-    """Public, like the unit registry: which e-services a unit offers is no secret."""
-    found = runtime().casework.catalogue.offered(registered_unit(unit))
-    return jsonify(eServices=[render(t) for t in found])
+    """Public, like the unit registry: which e-services a unit offers is no secret. With a
+    citizen's token each entry also says which of its restrictions keep the patient (the
+    citizen, or the child they act for) from it: `restrictedBy`, empty when they may use it."""
+    caller = authenticated_caller() if "Authorization" in request.headers else None
+    found_unit = registered_unit(unit)
+    found = runtime().casework.catalogue.offered(found_unit)
+    if caller is None:
+        return jsonify(eServices=[render(t) for t in found])
+    eligibility = runtime().casework.eligibility
+    patient = eligibility.patient(caller)
+    return jsonify(
+        eServices=[
+            {
+                **render(t),
+                "restrictedBy": [r.value for r in eligibility.refusals(patient, found_unit, t)],
+            }
+            for t in found
+        ]
+    )
 
 
 @blueprint.get("/v1/admin/e-services/<type_id>")
@@ -88,6 +116,21 @@ def delete_local_type(member: StaffMember, unit: Unit, type_id: str) -> Response
     return Response(status=204)
 
 
+@blueprint.get(f"{UNIT_ADMIN}/certificates")
+@staff_unit(Role.CENTRAL_ADMIN, Role.LOCAL_ADMIN)
+def certificates(member: StaffMember, unit: Unit) -> Response:
+    return jsonify(certificates=runtime().casework.catalogue.certificates(unit))
+
+
+@blueprint.put(f"{UNIT_ADMIN}/certificates")
+@staff_unit(Role.LOCAL_ADMIN)
+def put_certificates(member: StaffMember, unit: Unit) -> Response:
+    """The unit's whole list: request-certificate's choices there, in this order."""
+    given = document(CertificateList)
+    runtime().casework.catalogue.put_certificates(unit, given.certificates)
+    return jsonify(certificates=given.certificates)
+
+
 @blueprint.put(f"{UNIT_ADMIN}/standard-replies/<reply_id>")
 @staff_unit(Role.LOCAL_ADMIN)
 def put_standard_reply(member: StaffMember, unit: Unit, reply_id: str) -> Response:
@@ -130,4 +173,5 @@ def render(case_type: CaseType, admin: bool = False) -> dict[str, Any]:
             }
             for q in case_type.questions
         ],
+        "restrictions": case_type.restrictions.model_dump(mode="json", by_alias=True),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
@@ -45,12 +45,17 @@ class Question(Document):
     required: StrictBool = False
     help: str | None = Field(None, max_length=2000)
     options: tuple[str, ...] | None = Field(None, min_length=1)
+    # a choice whose options are the unit's own list, filled in where the type is offered
+    options_from: Literal["certificates"] | None = Field(None, alias="optionsFrom")
     required_when: dict[str, str] | None = Field(None, alias="requiredWhen", max_length=1)
 
     @model_validator(mode="after")
     def _options_for_choices(self) -> Question:
-        if (self.type == QuestionType.CHOICE) != (self.options is not None):
-            raise ValueError("options are given for, and only for, a choice question")
+        given = (self.options is not None) + (self.options_from is not None)
+        if given != (self.type == QuestionType.CHOICE):
+            raise ValueError(
+                "options (or optionsFrom) are given for, and only for, a choice question"
+            )
         return self
 
 
@@ -61,7 +66,15 @@ class Restrictions(Document):
     max_age: StrictInt | None = Field(None, alias="maxAge", ge=0, le=150)
     listing_required: StrictBool = Field(False, alias="listingRequired")
     referral_required: StrictBool = Field(False, alias="referralRequired")
-    area: tuple[str, ...] = Field((), description="County codes where the offering applies")
+    area: tuple[Annotated[str, Field(pattern=r"^[0-9]{2}$")], ...] = Field(
+        (), description="County codes (län) where the patient must be registered"
+    )
+
+    @model_validator(mode="after")
+    def _ages_in_order(self) -> Restrictions:
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValueError("minAge is at most maxAge")
+        return self
 
 
 class CaseType(Document):
@@ -87,6 +100,21 @@ class CaseType(Document):
                 if target is None or target.options is None or value not in target.options:
                     raise ValueError(f"{question.id}: requiredWhen names no choice of {other}")
         return self
+
+
+def with_unit_lists(case_type: CaseType, lists: dict[str, tuple[str, ...]]) -> CaseType | None:
+    """The type with each `optionsFrom` question's options taken from the unit's list of that
+    name; None when a list it needs is empty (a unit that issues no certificates takes no
+    requests for one)."""
+    questions = []
+    for question in case_type.questions:
+        if question.options_from is not None:
+            options = lists.get(question.options_from, ())
+            if not options:
+                return None
+            question = question.model_copy(update={"options": options, "options_from": None})
+        questions.append(question)
+    return case_type.model_copy(update={"questions": tuple(questions)})
 
 
 def offered(case_type: CaseType, state: OfferingState, unit_has_web_booking: bool) -> bool:

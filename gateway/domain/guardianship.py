@@ -61,6 +61,7 @@ class Resident:
     protected: bool  # protected identity (sekretessmarkering)
     name: PersonName | None = None
     relations: tuple[Relation, ...] = ()
+    county: str | None = None  # LanKod of the registered address (folkbokföringsadress)
 
     def __repr__(self) -> str:  # never a number or a name in a log line
         return f"Resident(protected={self.protected}, relations={len(self.relations)})"

@@ -17,6 +17,7 @@ from gateway.domain.ordinations import Ordination
 from gateway.domain.units import Unit
 from gateway.errors import ApiError
 from gateway.services.catalogue import Catalogue, StandardReply
+from gateway.services.eligibility import Eligibility
 from gateway.services.renew_prescription import RenewPrescription
 from gateway.store.tables import case_replies, cases
 
@@ -56,6 +57,7 @@ class Case:
     status: str
     created_at: datetime
     answers: dict[str, Any]
+    patient: str  # the identity number of whom the case is about (the child, for a proxy)
     replies: list[Reply] = field(default_factory=list)
 
 
@@ -65,15 +67,21 @@ class Cases:
         engine: Engine,
         catalogue: Catalogue,
         renew_prescription: RenewPrescription,
+        eligibility: Eligibility,
         today: Callable[[], date],
     ) -> None:
         self.engine, self.catalogue = engine, catalogue
-        self.renew_prescription, self.today = renew_prescription, today
+        self.renew_prescription, self.eligibility, self.today = (
+            renew_prescription,
+            eligibility,
+            today,
+        )
 
     # citizens
 
     def send(self, caller: Caller, unit: Unit, type_id: str, answers: Any) -> Case:
         case_type = self.catalogue.offered_type(unit, type_id)
+        self.eligibility.check(caller, unit, case_type, answers)
         if not isinstance(answers, dict):
             raise InvalidAnswers({"answers": "an object with one field per question"})
         errors = answer_errors(case_type, answers)
@@ -90,6 +98,7 @@ class Cases:
             status="sent",
             created_at=datetime.now(UTC).replace(microsecond=0),
             answers=stored,
+            patient=caller.patient.number,
         )
         with self.engine.begin() as connection:
             connection.execute(
@@ -97,7 +106,7 @@ class Cases:
                     id=case.id,
                     unit=case.unit,
                     type=case.type,
-                    patient=caller.patient.number,
+                    patient=case.patient,
                     sender=caller.subject.number,
                     status=case.status,
                     created_at=case.created_at,
@@ -254,5 +263,6 @@ def _case(row: Any, replies: list[Reply]) -> Case:
         status=row.status,
         created_at=_utc(row.created_at),
         answers=row.answers,
+        patient=row.patient,
         replies=replies,
     )

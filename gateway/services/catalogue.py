@@ -8,11 +8,18 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, and_, delete, insert, or_, select, update
 
-from gateway.domain.catalogue import CaseType, OfferingState, offered
+from gateway.domain.catalogue import CaseType, OfferingState, offered, with_unit_lists
+from gateway.domain.restrictions import with_referral_question
 from gateway.domain.units import EService, Unit
 from gateway.errors import ApiError, ServiceNotOffered
 from gateway.store.seed import as_document
-from gateway.store.tables import CENTRAL, case_types, offerings, standard_replies
+from gateway.store.tables import (
+    CENTRAL,
+    case_types,
+    offerings,
+    standard_replies,
+    unit_certificates,
+)
 
 
 class CaseTypeNotFound(ApiError):
@@ -53,7 +60,9 @@ class Catalogue:
     # what citizens see
 
     def offered(self, unit: Unit) -> list[CaseType]:
-        """Central types active at the unit, then the unit's local types."""
+        """Central types active at the unit, then the unit's local types, with the unit's own
+        lists (its certificates) as the choices of the questions that take them."""
+        lists = {"certificates": tuple(self.certificates(unit))}
         with self.engine.connect() as connection:
             rows = connection.execute(
                 select(case_types.c.unit, case_types.c.document)
@@ -77,7 +86,9 @@ class Catalogue:
                     and settings_allow(unit, case_type.id)
                 ):
                     continue
-            found.append(case_type)
+            filled = with_unit_lists(case_type, lists)
+            if filled is not None:
+                found.append(with_referral_question(filled))
         return found
 
     def offered_type(self, unit: Unit, type_id: str) -> CaseType:
@@ -170,6 +181,29 @@ class Catalogue:
             ).rowcount
         if not gone:
             raise CaseTypeNotFound(f"{unit.name} has no local case type {type_id!r}")
+
+    def certificates(self, unit: Unit) -> list[str]:
+        """The certificates the unit issues, in the order its local administrator gave."""
+        with self.engine.connect() as connection:
+            return list(
+                connection.execute(
+                    select(unit_certificates.c.name)
+                    .where(unit_certificates.c.unit == unit.hsa_id)
+                    .order_by(unit_certificates.c.position)
+                ).scalars()
+            )
+
+    def put_certificates(self, unit: Unit, names: list[str]) -> None:
+        """Replace the unit's list as a whole (empty: the unit takes no certificate requests)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                delete(unit_certificates).where(unit_certificates.c.unit == unit.hsa_id)
+            )
+            if names:
+                connection.execute(
+                    insert(unit_certificates),
+                    [{"unit": unit.hsa_id, "position": i, "name": n} for i, n in enumerate(names)],
+                )
 
     def standard_replies(self, unit: Unit) -> list[StandardReply]:
         with self.engine.connect() as connection:

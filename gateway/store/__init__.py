@@ -49,9 +49,7 @@ def migrate(engine: Engine) -> None:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.attributes["connection"] = connection
-        # every head: areas add their migrations independently (the cases' and the debug
-        # journal's both follow 0002), and each branch is applied
-        command.upgrade(config, "heads")
+        command.upgrade(config, "head")
 
 
 @contextmanager

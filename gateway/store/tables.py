@@ -80,6 +80,27 @@ idempotency_keys = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# Every time staff see a patient's full identity number (Patientdatalagen: each access logged)
+patient_access_log = Table(
+    "patient_access_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("staff", String(64), nullable=False),  # the staff member's HSA-id
+    Column("unit", String(64), nullable=False),
+    Column("case_id", String(36), ForeignKey("cases.id"), nullable=False, index=True),
+    Column("patient", String(12), nullable=False, index=True),
+)
+
+# The certificates each unit issues: request-certificate's choices there, in this order
+unit_certificates = Table(
+    "unit_certificates",
+    metadata,
+    Column("unit", String(64), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+)
+
 # The /_debug journal: the latest gateway requests (debug.max_entries) with their upstream
 # exchanges, identity numbers masked and bodies cut before they are written.
 debug_requests = Table(

@@ -85,6 +85,7 @@ def _resident(element: etree._Element) -> Resident | None:
             for relation in (_relation(r) for r in ([] if relations is None else relations))
             if relation is not None
         ),
+        county=CORE.text(record, "Folkbokforingsadress", "LanKod"),
     )
 
 

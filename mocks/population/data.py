@@ -33,6 +33,8 @@ def _resident(person: Person, today: date) -> dict[str, Any]:
         resident["calledName"] = person.called_name
     if person.label == "child-protected":
         resident["protectedIdentity"] = True
+    if person.label == "other-county":  # registered in Växjö, Kronobergs län
+        resident.update(county="07", municipality="80")
     if person.label == "deceased":
         resident["deceasedOn"] = (today - timedelta(days=30)).isoformat()
     return resident

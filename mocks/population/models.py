@@ -34,6 +34,12 @@ class Resident(BaseModel):
         False, description="Sekretessmarkering J: the record shows little more than the id"
     )
     deceasedOn: date | None = Field(None, description="Avregistrering AV on this day")
+    county: str = Field(
+        "06", pattern=r"^[0-9]{2}$", description="LanKod of the registered address (06 Jönköping)"
+    )
+    municipality: str = Field(
+        "80", pattern=r"^[0-9]{2}$", description="KommunKod within the county (80 Jönköping)"
+    )
 
 
 class Custody(BaseModel):

@@ -18,7 +18,6 @@ R = f"{{{RESPONDER_NS}}}"
 C = f"{{{CORE_NS}}}"
 X = f"{{{EXT_NS}}}"
 NSMAP = {"ns": RESPONDER_NS, "core": CORE_NS, "ext": EXT_NS}
-JONKOPING = {"LanKod": "06", "KommunKod": "80"}  # Jönköpings län, Jönköping
 
 
 def lookup_resident_for_full_profile(call: Call) -> bytes:
@@ -60,8 +59,8 @@ def _resident(parent: etree._Element, resident: Resident, dataset: PopulationDat
         _sub(deregistered, f"{C}Avregistreringsdatum", _day(resident.deceasedOn))
     _name(record, resident)
     address = _sub(record, f"{C}Folkbokforingsadress")
-    for tag, value in JONKOPING.items():
-        _sub(address, f"{C}{tag}", value)
+    _sub(address, f"{C}LanKod", resident.county)
+    _sub(address, f"{C}KommunKod", resident.municipality)
     _relations(_sub(record, f"{X}Relationer"), resident.id, dataset)
 
 

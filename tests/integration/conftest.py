@@ -1,15 +1,19 @@
-"""Fixtures of the cases and catalogue tests: calls as a citizen and as staff."""
+"""Fixtures of the cases and catalogue tests: calls as a citizen and as staff, and the gateway
+on each store (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import requests
 
+from etjanst.server import combined_app, serve_in_thread
 from gateway.auth import mint_staff_token
+from gateway.settings import Settings
 from tests.conftest import SECRET, TENHULT
+from tests.integration.postgres import postgres_server
 
 BRA_LIV = "SE2321000057-5RB2"  # no web booking
 NURSE = "SE2321000057-1001"
@@ -17,6 +21,36 @@ NURSE = "SE2321000057-1001"
 
 def staff_token(role: str = "staff", unit: str = TENHULT, person: str = NURSE) -> str:
     return mint_staff_token(SECRET, person, [unit], [role])
+
+
+STORES = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """One PostgreSQL server for the whole run, shared by every test that needs one."""
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_gateway(
+    postgres_url: str, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A second test server (gateway and mocks) like `server`, its store on PostgreSQL."""
+    store = settings.store.model_copy(update={"url": postgres_url})
+    on_postgres = settings.model_copy(update={"store": store})
+    state = tmp_path_factory.mktemp("mocks-postgres")
+    running = serve_in_thread(lambda url: combined_app(on_postgres, url, state))
+    yield running.url
+    running.stop()
+
+
+def gateway_on(store: str, request: pytest.FixtureRequest) -> str:
+    """The test server's URL with its store on `store` (one of STORES)."""
+    if store == "postgresql":
+        return str(request.getfixturevalue("postgres_gateway"))
+    return str(request.getfixturevalue("server").url)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Cases over real HTTP: every central case type, each validation error, renew prescription from
-the list to staff, the inbox, staff replies and closing, idempotency."""
+the list to staff, the inbox, staff replies and closing, idempotency. Each test runs against
+the gateway with its store on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,9 +11,15 @@ import pytest
 import requests
 
 from tests.conftest import TENHULT
-from tests.integration.conftest import BRA_LIV, NURSE, send, staff_token
+from tests.integration.conftest import BRA_LIV, NURSE, STORES, gateway_on, send, staff_token
 
 BLODCENTRALEN = "SE2321000057-5SXK"  # no renew prescription in the registry
+
+
+@pytest.fixture(scope="session", params=STORES)
+def base_url(request: pytest.FixtureRequest) -> str:
+    return gateway_on(request.param, request)
+
 
 ANSWERS: dict[str, dict[str, Any]] = {
     "order-record-copy": {"period": "2024", "delivery": "post"},

@@ -3,26 +3,17 @@ once, and two gateway instances sharing the cases."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 import requests
 from sqlalchemy import create_engine, inspect
 
 from gateway.auth import mint_token
 from gateway.store import migrate
 from tests.conftest import SECRET, TENHULT
-from tests.integration.postgres import postgres_server
 from tests.integration.test_etjanst_up import serving
 
 PATIENT = "196804152384"  # 'adult-rules'
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
 
 
 def test_migrations_from_several_processes_at_once_apply_once(postgres_url: str) -> None:

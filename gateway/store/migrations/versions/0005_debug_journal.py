@@ -1,6 +1,6 @@
 """The /_debug journal: gateway requests and their upstream exchanges.
 
-Revision ID: 0003_debug_journal
+Revision ID: 0005
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_debug_journal"
-down_revision = "0002"
+revision = "0005"
+down_revision = "0004"
 
 
 def upgrade() -> None:
