@@ -45,6 +45,15 @@ def junit_suite(junit: Path) -> ET.Element:
     return root if root.tag == "testsuite" else root.find("testsuite")
 
 
+def outcomes(junit: Path) -> dict[str, str]:
+    """Each case's outcome by its name in the JUnit XML."""
+    found = {}
+    for case in junit_suite(junit).iter("testcase"):
+        kinds = [child.tag for child in case if child.tag in {"failure", "error", "skipped"}]
+        found[str(case.get("name"))] = kinds[0] if kinds else "passed"
+    return found
+
+
 def test_the_suites_pass_against_the_builtin_mocks(tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
     result = run_contracts("--target", "mocks", "--junit", str(junit))

@@ -7,17 +7,9 @@ from pathlib import Path
 
 from contracts.eoffering import ENDPOINT
 from tests.test_contract_suite import ENDPOINT as COSMIC_ENDPOINT
-from tests.test_contract_suite import junit_suite, run_contracts
+from tests.test_contract_suite import outcomes, run_contracts
 
 TESTS = 7
-
-
-def outcomes(junit: Path) -> dict[str, str]:
-    found = {}
-    for case in junit_suite(junit).iter("testcase"):
-        kinds = [child.tag for child in case if child.tag in {"failure", "error", "skipped"}]
-        found[str(case.get("name"))] = kinds[0] if kinds else "passed"
-    return found
 
 
 def test_our_producer_passes(tmp_path: Path) -> None:

@@ -16,18 +16,9 @@ import pytest
 
 from contracts.suites.producer.get_medication_history.cases import CASES
 from contracts.suites.producer.get_medication_history.parameters import MOCKS_DATA
-from tests.test_contract_suite import junit_suite, run_contracts
+from tests.test_contract_suite import outcomes, run_contracts
 
 NOT_APPLICABLE = {"7.1", "7.2"}  # consumer-based filtering, which the mock does not do
-
-
-def outcomes(junit: Path) -> dict[str, str]:
-    """Each case's outcome by its name in the JUnit XML."""
-    found = {}
-    for case in junit_suite(junit).iter("testcase"):
-        kinds = [child.tag for child in case if child.tag in {"failure", "error", "skipped"}]
-        found[str(case.get("name"))] = kinds[0] if kinds else "passed"
-    return found
 
 
 def test_every_applicable_case_passes_against_the_mock(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""Fixtures of the cases and catalogue tests: calls as a citizen and as staff, and the gateway
-on each store (SQLite, PostgreSQL)."""
+"""Fixtures of the integration tests: calls as a citizen and as staff, the gateway on each store
+(SQLite, PostgreSQL), and a mocks-only server."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import requests
 
-from etjanst.server import combined_app, serve_in_thread
+from etjanst.server import RunningServer, combined_app, mocks_only_app, serve_in_thread
 from gateway.auth import mint_staff_token
 from gateway.settings import Settings
-from tests.conftest import SECRET, TENHULT
+from tests.conftest import SECRET, TENHULT, make_settings
 from tests.integration.postgres import postgres_server
 
 BRA_LIV = "SE2321000057-5RB2"  # no web booking
@@ -80,3 +80,12 @@ def staff(base_url: str, http: requests.Session) -> Callable[..., requests.Respo
 def send(citizen, unit: str, case_type: str, answers: Any, **kwargs: Any) -> requests.Response:
     body = {"type": case_type, "answers": answers}
     return citizen("POST", f"/v1/units/{unit}/cases", json=body, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def mocks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """The built-in mocks alone on a port of their own, with a fresh state for the module."""
+    state = tmp_path_factory.mktemp("mocks-only")
+    running = serve_in_thread(lambda url: mocks_only_app(make_settings(), state))
+    yield running
+    running.stop()

@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from contracts.population import UPSTREAM as POPULATION
 from etjanst.cli import main
-from etjanst.server import RunningServer, mocks_only_app, serve_in_thread
-from tests.conftest import make_settings
+from etjanst.server import RunningServer
 from tests.test_readme import section
 
 SECTION = section("One upstream call")
@@ -23,15 +21,6 @@ BUILT_IN, WITH_CONFIG = re.findall(r"^```sh\n(.*?)^```", SECTION, re.MULTILINE |
 
 def commands(block: str) -> list[list[str]]:
     return [shlex.split(line, comments=True) for line in block.splitlines() if line.strip()]
-
-
-@pytest.fixture(scope="module")
-def mocks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    settings = make_settings()
-    state = tmp_path_factory.mktemp("readme-call-mocks")
-    running = serve_in_thread(lambda url: mocks_only_app(settings, state))
-    yield running
-    running.stop()
 
 
 @pytest.mark.parametrize("command", commands(BUILT_IN), ids=lambda c: " ".join(c[1:3]))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,8 @@ import requests
 from contracts.privacy import mask_text
 from contracts.registry import UPSTREAMS
 from etjanst.cli import main
-from etjanst.server import RunningServer, mocks_only_app, serve_in_thread
-from tests.conftest import TODAY, make_settings
+from etjanst.server import RunningServer
+from tests.conftest import TODAY
 
 CALLABLE = [(u.name, i.operation) for u in UPSTREAMS for i in u.interactions if i.call]
 # the patient of the default datasets each call has something to show for
@@ -31,15 +30,6 @@ PATIENTS = {
     "CreateListing": "not-listed",
 }
 ADULT_RULES = "196804152384"
-
-
-@pytest.fixture(scope="module")
-def mocks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    settings = make_settings()
-    state = tmp_path_factory.mktemp("call-mocks")
-    running = serve_in_thread(lambda url: mocks_only_app(settings, state))
-    yield running
-    running.stop()
 
 
 @pytest.fixture(scope="module")
