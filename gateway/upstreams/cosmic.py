@@ -59,13 +59,25 @@ class CosmicClient(CosmicScheduling, RivSoapClient):
     def medication_history(
         self, patient: Identity, units: Iterable[str], start: date, end: date
     ) -> MedicationHistory:
-        reply = self.call(
-            OPERATION,
-            careUnitHSAId=sorted(units),
-            patientId={"id": patient.number, "type": patient.kind.value},
-            datePeriod={"start": f"{start:%Y%m%d}", "end": f"{end:%Y%m%d}"},
-        )
+        reply = self.send_payload(OPERATION, medication_history_request(patient, units, start, end))
         return parse_medication_history(reply.payload)
+
+
+def medication_history_request(
+    patient: Identity, units: Iterable[str], start: date, end: date
+) -> etree._Element:
+    """The GetMedicationHistory element, built with lxml: what zeep renders from the WSDL for
+    these arguments (tests compare the two), at a fraction of the cost on every list."""
+    request = etree.Element(f"{R}{OPERATION}", nsmap={"ns0": RESPONDER_NS, "ns1": CORE_NS})
+    for unit in sorted(units):
+        etree.SubElement(request, f"{R}careUnitHSAId").text = unit
+    person = etree.SubElement(request, f"{R}patientId")
+    etree.SubElement(person, f"{CORE.prefix}id").text = patient.number
+    etree.SubElement(person, f"{CORE.prefix}type").text = patient.kind.value
+    period = etree.SubElement(request, f"{R}datePeriod")
+    etree.SubElement(period, f"{CORE.prefix}start").text = f"{start:%Y%m%d}"
+    etree.SubElement(period, f"{CORE.prefix}end").text = f"{end:%Y%m%d}"
+    return request
 
 
 def parse_medication_history(payload: etree._Element) -> MedicationHistory:

@@ -28,7 +28,7 @@ from flask import Blueprint, Response, request
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from contracts.privacy import mask_text
+from contracts.privacy import mask_repeated_text, mask_text
 from contracts.upstream import Upstream
 from mocks.kit import rules
 from mocks.kit.config import MockConfig
@@ -301,11 +301,11 @@ class Mock(ABC):
             "path": request.path,
             "query": mask_text(request.query_string.decode("utf-8", "replace")),
             "headers": {k: mask_text(v) for k, v in request.headers.items()},
-            "body": mask_text(_cut(sent[: limit * 4], limit)),
+            "body": _journal_text(sent[: limit * 4], limit),
         }
         exchange["response"] = {
             "status": None if response is None else response.status_code,
-            "body": mask_text(_cut(body[: limit * 4], limit)),
+            "body": _journal_text(body[: limit * 4], limit),
             "pending": response is None,
         }
         pending = exchange.pop(_PENDING_ENTRY, None)
@@ -318,11 +318,14 @@ class Mock(ABC):
 _PENDING_ENTRY = "_pending_entry"  # the journal id of a hang's entry, while it lasts
 
 
-def _cut(data: bytes, limit: int) -> str:
+def _journal_text(data: bytes, limit: int) -> str:
+    """A body as the journal keeps it: decoded, cut at `limit` characters, identity numbers
+    masked. Masking tens of kilobytes afresh was a fifth of the mock's time per request; the
+    same answers come again and again, so the masked pieces are remembered."""
     text = data.decode("utf-8", "replace")
-    if len(text) <= limit:
-        return text
-    return text[:limit] + f"...[{len(text) - limit} more characters not kept]"
+    if len(text) > limit:
+        text = text[:limit] + f"...[{len(text) - limit} more characters not kept]"
+    return mask_repeated_text(text)
 
 
 def _drop_connection() -> None:

@@ -47,6 +47,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import orjson
+
 from mocks.kit.versions import SharedVersion
 
 SCHEMA = """
@@ -372,7 +374,7 @@ class MockStore:
         entry = {**entry, "at": datetime.now(UTC).isoformat(timespec="milliseconds")}
         db = self._connection()
         cursor = db.execute(
-            "INSERT INTO journal (mock, entry) VALUES (?, ?)", (mock, json.dumps(entry))
+            "INSERT INTO journal (mock, entry) VALUES (?, ?)", (mock, _journal_json(entry))
         )
         if (cursor.lastrowid or 0) % TRIM_EVERY == 0:
             self._trim(mock, limit)
@@ -382,7 +384,8 @@ class MockStore:
         """Replace an entry (one recorded while its answer was pending); gone: nothing."""
         entry = {**entry, "at": datetime.now(UTC).isoformat(timespec="milliseconds")}
         self._connection().execute(
-            "UPDATE journal SET entry=? WHERE mock=? AND id=?", (json.dumps(entry), mock, entry_id)
+            "UPDATE journal SET entry=? WHERE mock=? AND id=?",
+            (_journal_json(entry), mock, entry_id),
         )
 
     def _trim(self, mock: str, limit: int) -> None:
@@ -401,7 +404,7 @@ class MockStore:
             )
             .fetchall()
         )
-        return [json.loads(text) for (text,) in reversed(rows)]
+        return [orjson.loads(text) for (text,) in reversed(rows)]
 
     def clear_journal(self, mock: str) -> None:
         self._connection().execute("DELETE FROM journal WHERE mock=?", (mock,))
@@ -413,3 +416,9 @@ class MockStore:
                 db.execute(f"DELETE FROM {table} WHERE mock=?", (mock,))
         self._cache.pop(mock, None)
         self.version.bump()
+
+
+def _journal_json(entry: dict[str, Any]) -> str:
+    """orjson: a journal entry carries bodies of tens of kilobytes, and the stdlib encoder's
+    escaping of them cost about a tenth of a mock's time per request."""
+    return orjson.dumps(entry).decode()

@@ -97,8 +97,8 @@ class Probe:
         self.client = CosmicClient(settings, context)
         # The client's pool is the one place that sees the raw exchange.
         self.client.http.observers.append(self._keep_exchange)
-        self._call = self.client.call
-        self.client.call = self._recording_call  # type: ignore[method-assign]
+        self._send = self.client.send_payload
+        self.client.send_payload = self._recording_send  # type: ignore[method-assign]
         self._extra: dict[str, Any] = {}
         self._current: Exchange | None = None
         self.raw = requests.Session()
@@ -137,8 +137,12 @@ class Probe:
         exchange.request, exchange.response = response.request, response
         return exchange
 
-    def _recording_call(self, operation: str, **arguments: Any) -> Reply:
-        reply = self._call(operation, **{**arguments, **self._extra})
+    def _recording_send(self, operation: str, payload: etree._Element, **options: Any) -> Reply:
+        """The gateway's request, with the `extra` elements appended after what it sends (in
+        the order given, which must be the XSD's)."""
+        for name, value in self._extra.items():
+            etree.SubElement(payload, f"{R}{name}").text = value
+        reply = self._send(operation, payload, **options)
         if self._current is not None:
             self._current.reply = reply
         return reply
