@@ -65,7 +65,10 @@ def register(base_url: str, http: requests.Session) -> Iterator[Callable[..., re
 
 
 def calls(register: Callable[..., requests.Response]) -> int:
-    return len(register("GET", "journal").json()["exchanges"])
+    """The register calls answered from its data. An earlier test's call held back by a latency
+    fault may be journalled late, after this test cleared the journal: it is not counted."""
+    exchanges = register("GET", "journal").json()["exchanges"]
+    return sum(1 for exchange in exchanges if exchange.get("shapedBy") is None)
 
 
 @pytest.fixture
