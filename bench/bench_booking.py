@@ -18,10 +18,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import requests
-from harness import BenchError, Case, Latency, Pair, Request, Server, Throughput, main
+from harness import (
+    BenchError,
+    Case,
+    Latency,
+    Pair,
+    Request,
+    Server,
+    Throughput,
+    main,
+    zeep_envelope,
+)
 from lxml import etree
-from zeep import Client
-from zeep import Settings as ZeepSettings
 
 from contracts.cosmic import UPSTREAM
 from contracts.cosmic.scheduling import GET_TIMESLOTS, MAKE_BOOKING, SchedulingInteraction
@@ -35,19 +43,11 @@ DEFAULTS = Settings.model_construct()  # what `etjanst up` runs with under the b
 
 def envelope(interaction: SchedulingInteraction, patient: str, **arguments: Any) -> bytes:
     """The request the gateway sends, built by zeep from the same WSDL and headers."""
-    client = Client(
-        str(interaction.wsdl), settings=ZeepSettings(strict=False, forbid_external=True)
-    )
-    message = client.create_message(
-        client.service,
-        interaction.operation,
-        _soapheaders={
-            "LogicalAddress": UNIT,
-            "Actor": {"actorId": patient, "actorType": "subject_of_care"},
-        },
-        **arguments,
-    )
-    return etree.tostring(message, xml_declaration=True, encoding="utf-8")
+    headers = {
+        "LogicalAddress": UNIT,
+        "Actor": {"actorId": patient, "actorType": "subject_of_care"},
+    }
+    return zeep_envelope(interaction.wsdl, interaction.operation, headers, **arguments)
 
 
 def soap_headers(interaction: SchedulingInteraction) -> dict[str, str]:

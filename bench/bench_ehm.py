@@ -12,10 +12,7 @@ import sys
 from urllib.parse import urlencode
 
 import requests
-from harness import BenchError, Case, Pair, Request, Server, Throughput, main
-from lxml import etree
-from zeep import Client
-from zeep import Settings as ZeepSettings
+from harness import BenchError, Case, Pair, Request, Server, Throughput, main, zeep_envelope
 
 from contracts.ehm import hkdb, nll
 from gateway.auth import mint_token
@@ -53,15 +50,13 @@ def account(response: requests.Response) -> str:
 
 def hkdb_envelope(patient: str) -> bytes:
     """The envelope HkdbClient.account sends, built by zeep from the same WSDL."""
-    client = Client(str(hkdb.WSDL), settings=ZeepSettings(strict=False, forbid_external=True))
-    envelope = client.create_message(
-        client.service,
+    return zeep_envelope(
+        hkdb.WSDL,
         hkdb.OPERATION,
-        _soapheaders={"LogicalAddress": DEFAULTS.upstreams.ehm_hkdb.logical_address},
+        {"LogicalAddress": DEFAULTS.upstreams.ehm_hkdb.logical_address},
         klientinformation={"anvandare": DEFAULTS.consumer_hsa_id, "system": CLIENT_SYSTEM},
         persNr=patient,
     )
-    return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
 
 
 def cases(server: Server) -> list[Case]:

@@ -12,10 +12,8 @@ from __future__ import annotations
 import sys
 
 import requests
-from harness import BenchError, Case, Pair, Request, Server, Throughput, main
+from harness import BenchError, Case, Pair, Request, Server, Throughput, main, zeep_envelope
 from lxml import etree
-from zeep import Client
-from zeep import Settings as ZeepSettings
 
 from contracts.frikort import CARE_VISIT, CORE_NS, GET_CARD_FOR_PERSON, UPSTREAM
 from gateway.auth import mint_token
@@ -27,20 +25,16 @@ PATIENT = "free-card"
 DEFAULTS = Settings.model_construct()  # what `etjanst up` runs with under the bench
 
 
-def soap_request(server: Server, patient_id: str) -> bytes:
+def soap_request(patient_id: str) -> bytes:
     """The GetCardForPerson envelope the gateway sends, built by zeep from the same WSDL."""
-    client = Client(
-        str(GET_CARD_FOR_PERSON.wsdl), settings=ZeepSettings(strict=False, forbid_external=True)
-    )
-    service = client.create_service(GET_CARD_FOR_PERSON.binding, server.url + MOCK_PATH)
-    envelope = client.create_message(
-        service,
+    return zeep_envelope(
+        GET_CARD_FOR_PERSON.wsdl,
         GET_CARD_FOR_PERSON.name,
-        _soapheaders={"LogicalAddress": DEFAULTS.upstreams.frikort.logical_address},
+        {"LogicalAddress": DEFAULTS.upstreams.frikort.logical_address},
+        binding=GET_CARD_FOR_PERSON.binding,
         PersonId=patient_id,
         CardNature=CARE_VISIT,
     )
-    return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
 
 
 def card(response: requests.Response) -> str:
@@ -68,7 +62,7 @@ def cases(server: Server) -> list[Case]:
     }
     pair = Pair(
         gateway=Request("GET", "/v1/high-cost/outpatient", figures, bearer),
-        direct=Request("POST", MOCK_PATH, card, soap_headers, soap_request(server, patient_id)),
+        direct=Request("POST", MOCK_PATH, card, soap_headers, soap_request(patient_id)),
     )
     return [Throughput(f"Free card reached ({PATIENT})", pair, min_ratio_pct=50)]
 

@@ -15,10 +15,18 @@ from __future__ import annotations
 import sys
 
 import requests
-from harness import BenchError, Case, Latency, Pair, Request, Server, Throughput, main
+from harness import (
+    BenchError,
+    Case,
+    Latency,
+    Pair,
+    Request,
+    Server,
+    Throughput,
+    main,
+    zeep_envelope,
+)
 from lxml import etree
-from zeep import Client
-from zeep import Settings as ZeepSettings
 
 from contracts.cosmic import (
     BINDING,
@@ -47,17 +55,15 @@ def soap_request(server: Server, patient_id: str) -> bytes:
     """The GetMedicationHistory envelope the gateway sends for this patient at UNIT: built by
     zeep from the same WSDL, with the arguments of CosmicClient.medication_history."""
     patient, start, end = parse_identity(patient_id), window_start(server.today), server.today
-    client = Client(str(WSDL), settings=ZeepSettings(strict=False, forbid_external=True))
-    service = client.create_service(BINDING, server.url + MOCK_PATH)
-    envelope = client.create_message(
-        service,
+    return zeep_envelope(
+        WSDL,
         OPERATION,
-        _soapheaders={"LogicalAddress": DEFAULTS.upstreams.cosmic.logical_address},
+        {"LogicalAddress": DEFAULTS.upstreams.cosmic.logical_address},
+        binding=BINDING,
         careUnitHSAId=[UNIT],
         patientId={"id": patient.number, "type": patient.kind.value},
         datePeriod={"start": f"{start:%Y%m%d}", "end": f"{end:%Y%m%d}"},
     )
-    return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
 
 
 def records(response: requests.Response) -> str:

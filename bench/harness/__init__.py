@@ -11,5 +11,16 @@ from .cases import Case, Latency, Pair, Throughput
 from .cli import main
 from .load import Request
 from .server import BenchError, Server
+from .soap import zeep_envelope
 
-__all__ = ["BenchError", "Case", "Latency", "Pair", "Request", "Server", "Throughput", "main"]
+__all__ = [
+    "BenchError",
+    "Case",
+    "Latency",
+    "Pair",
+    "Request",
+    "Server",
+    "Throughput",
+    "main",
+    "zeep_envelope",
+]

@@ -104,9 +104,7 @@ def set_state(member: StaffMember, unit: Unit, type_id: str) -> Response:
 def put_local_type(member: StaffMember, unit: Unit, type_id: str) -> Response:
     case_type = document(CaseType, id=type_id, kind="local")
     created = runtime().casework.catalogue.put_local(unit, case_type)
-    response = jsonify(render(case_type, admin=True))
-    response.status_code = 201 if created else 200
-    return response
+    return _put_answer(render(case_type, admin=True), created)
 
 
 @blueprint.delete(f"{UNIT_ADMIN}/local-types/<type_id>")
@@ -138,9 +136,7 @@ def put_standard_reply(member: StaffMember, unit: Unit, reply_id: str) -> Respon
     created = runtime().casework.catalogue.put_standard_reply(
         unit, StandardReply(given.id, given.title, given.text)
     )
-    response = jsonify(given.model_dump())
-    response.status_code = 201 if created else 200
-    return response
+    return _put_answer(given.model_dump(), created)
 
 
 @blueprint.delete(f"{UNIT_ADMIN}/standard-replies/<reply_id>")
@@ -148,6 +144,13 @@ def put_standard_reply(member: StaffMember, unit: Unit, reply_id: str) -> Respon
 def delete_standard_reply(member: StaffMember, unit: Unit, reply_id: str) -> Response:
     runtime().casework.catalogue.delete_standard_reply(unit, reply_id)
     return Response(status=204)
+
+
+def _put_answer(document: dict[str, Any], created: bool) -> Response:
+    """A PUT's answer: the document as stored, 201 when it made it, 200 when it replaced it."""
+    response = jsonify(document)
+    response.status_code = 201 if created else 200
+    return response
 
 
 def render(case_type: CaseType, admin: bool = False) -> dict[str, Any]:

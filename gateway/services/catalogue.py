@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, insert, or_, select, update
 
 from gateway.domain.catalogue import CaseType, OfferingState, offered, with_unit_lists
 from gateway.domain.restrictions import with_referral_question
@@ -69,13 +69,7 @@ class Catalogue:
                 .where(case_types.c.unit.in_((CENTRAL, unit.hsa_id)))
                 .order_by(case_types.c.unit, case_types.c.id)
             ).all()
-            states = dict(
-                connection.execute(
-                    select(offerings.c.type_id, offerings.c.state).where(
-                        offerings.c.unit == unit.hsa_id
-                    )
-                ).all()
-            )
+            states = _states_set(connection, unit)
         found = []
         for row in rows:
             case_type = CaseType.model_validate(row.document)
@@ -134,13 +128,7 @@ class Catalogue:
             ids = connection.execute(
                 select(case_types.c.id).where(case_types.c.unit == CENTRAL).order_by("id")
             ).scalars()
-            set_ = dict(
-                connection.execute(
-                    select(offerings.c.type_id, offerings.c.state).where(
-                        offerings.c.unit == unit.hsa_id
-                    )
-                ).all()
-            )
+            set_ = _states_set(connection, unit)
             return {i: OfferingState(set_.get(i, OfferingState.ACTIVE)) for i in ids}
 
     # the unit's local administrator
@@ -236,3 +224,9 @@ class Catalogue:
         with self.engine.begin() as connection:
             if not connection.execute(delete(standard_replies).where(key)).rowcount:
                 raise StandardReplyNotFound(f"{unit.name} has no standard reply {reply_id!r}")
+
+
+def _states_set(connection: Connection, unit: Unit) -> dict[str, str]:
+    """The states the central management set at the unit, by type id (the rest are active)."""
+    query = select(offerings.c.type_id, offerings.c.state).where(offerings.c.unit == unit.hsa_id)
+    return {type_id: state for type_id, state in connection.execute(query).all()}
