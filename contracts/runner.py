@@ -229,14 +229,17 @@ def _run(target: Target, reports: Reports, extra: list[str]) -> int:
     if reports.html is not None:
         args += [f"--html={reports.html}", "--self-contained-html"]
     args += extra[1:] if extra[:1] == ["--"] else extra
-    plugins: list[object] = [TargetPlugin(target)]
+    plugins: list[object] = []
     if reports.report is not None or reports.fail_on_drift:
         # here, not at the top: it reaches prometheus-client, which `etjanst up` must import
         # only once it has chosen multiprocess mode (the CLI imports this module first)
         from contracts.report.plugin import ReportPlugin, RunOptions
 
         options = RunOptions(reports.kind, reports.report, reports.fail_on_drift, suites)
-        plugins.append(ReportPlugin(target, options))
+        report = ReportPlugin(target, options)
+        target = replace(target, observers=(report.tap.observe,))
+        plugins.append(report)
+    plugins.append(TargetPlugin(target))
     code = int(pytest.main(args, plugins=plugins))
     if reports.report is not None:
         print(

@@ -1,9 +1,11 @@
 """What went over the wire during a contract run, per test: every exchange the gateway's own
-clients made (UpstreamHttp) and every raw request a suite sent with `requests` (the invalid
-requests the gateway would never build), attributed to the upstream operation whose endpoint
-it was sent to. Admin API calls and anything else go unrecorded.
+clients made and every raw request a suite sent with `requests` (the invalid requests the
+gateway would never build), attributed to the upstream operation whose endpoint it was sent
+to. Admin API calls and anything else go unrecorded.
 
-The tap wraps the two send methods for the run's process only, while the plugin is active."""
+The gateway's clients are watched as every observer is: the suites build them with the Target's
+context, which carries `WireTap.observe`. `requests` has no such hook, so its adapter's send is
+wrapped for the run's process only, while the plugin is active."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import requests
 from pytest import MonkeyPatch
 
 from contracts.registry import BY_NAME
-from gateway.upstreams.http import Received, UpstreamHttp
+from gateway.upstreams import http
 from gateway.upstreams.settings import UpstreamSettings
 
 
@@ -60,12 +62,20 @@ class WireTap:
         self._patch = MonkeyPatch()
 
     def start(self) -> None:
-        gateway = self._wrap(UpstreamHttp.send, _gateway_url, _from_gateway)
-        self._patch.setattr(UpstreamHttp, "send", gateway)
         adapter = requests.adapters.HTTPAdapter
-        self._patch.setattr(
-            adapter, "send", self._wrap(adapter.send, _requests_url, _from_requests)
-        )
+        self._patch.setattr(adapter, "send", self._wrap(adapter.send))
+
+    def observe(self, exchange: http.Exchange) -> None:
+        """An observer of the gateway's clients: answers only (a transport failure has none)."""
+        if exchange.received is not None:
+            received = exchange.received
+            content_type = received.headers.get("Content-Type", "")
+            self._record(exchange.sent.url, received.status_code, content_type, received.content)
+
+    def _record(self, url: str, status: int, content_type: str, body: bytes) -> None:
+        found = self.endpoints.find(url)
+        if found is not None:
+            self.exchanges.append(Exchange(self.current_test, *found, status, content_type, body))
 
     def stop(self) -> None:
         self._patch.undo()
@@ -73,38 +83,13 @@ class WireTap:
     def by_test(self, test: str) -> Iterator[Exchange]:
         return (exchange for exchange in self.exchanges if exchange.test == test)
 
-    def _wrap(
-        self,
-        send: Callable[..., Any],
-        url_of: Callable[[tuple[Any, ...], dict[str, Any]], str],
-        read: Callable[[Any], tuple[int, str, bytes]],
-    ) -> Callable[..., Any]:
+    def _wrap(self, send: Callable[..., requests.Response]) -> Callable[..., requests.Response]:
         tap = self
 
-        def tapped(client: Any, *args: Any, **kwargs: Any) -> Any:
-            answer = send(client, *args, **kwargs)
-            found = tap.endpoints.find(url_of(args, kwargs))
-            if found is not None:
-                status, content_type, body = read(answer)
-                tap.exchanges.append(Exchange(tap.current_test, *found, status, content_type, body))
+        def tapped(adapter: Any, request: requests.PreparedRequest, **kwargs: Any) -> Any:
+            answer = send(adapter, request, **kwargs)
+            content_type = answer.headers.get("Content-Type", "")
+            tap._record(str(request.url), answer.status_code, content_type, answer.content)
             return answer
 
         return tapped
-
-
-def _gateway_url(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-    """UpstreamHttp.send(method, url, body, headers)"""
-    return str(args[1] if len(args) > 1 else kwargs["url"])
-
-
-def _requests_url(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-    """HTTPAdapter.send(request, ...)"""
-    return str((args[0] if args else kwargs["request"]).url)
-
-
-def _from_gateway(received: Received) -> tuple[int, str, bytes]:
-    return received.status_code, received.headers.get("Content-Type", ""), received.content
-
-
-def _from_requests(response: requests.Response) -> tuple[int, str, bytes]:
-    return response.status_code, response.headers.get("Content-Type", ""), response.content

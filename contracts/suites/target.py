@@ -11,11 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from gateway.upstreams.settings import UpstreamSettings
+
+if TYPE_CHECKING:
+    from gateway.upstreams.http import Observer, UpstreamContext, UpstreamMetrics
 
 TARGET_KEY = pytest.StashKey["Target"]()
 
@@ -32,6 +36,8 @@ class Target:
     producer_data: Path | None = None  # a producer suite's test data for a real producer
     # the contracts the gateway produces under test (contracts/produced.py): name -> endpoint
     produced: Mapping[str, str] = field(default_factory=dict)
+    # what sees every exchange of the clients the suites build (the contract report's tap)
+    observers: tuple[Observer, ...] = ()
 
     @property
     def builtin_mocks(self) -> bool:
@@ -43,6 +49,18 @@ class Target:
         if found is None:
             pytest.skip(f"this run does not target {name} (no upstreams.{name}.url)")
         return found
+
+    def context(self, metrics: UpstreamMetrics | None = None) -> UpstreamContext:
+        """What the suites build the gateway's clients with: this target's consumer HSA-id, the
+        run's observers, and metrics of their own unless a suite reads them."""
+        # here, not at the top: the CLI imports this module before `etjanst up` has chosen
+        # prometheus-client's multiprocess mode
+        from prometheus_client import CollectorRegistry
+
+        from gateway.upstreams.http import UpstreamContext, UpstreamMetrics
+
+        metrics = metrics or UpstreamMetrics(CollectorRegistry())
+        return UpstreamContext(self.consumer_hsa_id, metrics, self.observers)
 
     def units_offering(self, service: str) -> tuple[str, ...]:
         return tuple(unit for unit, offered in self.services.items() if service in offered)

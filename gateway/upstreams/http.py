@@ -67,14 +67,6 @@ class UpstreamMetrics:
 
 
 @dataclass(frozen=True)
-class UpstreamContext:
-    """What every client is built with besides its own settings."""
-
-    consumer_hsa_id: str  # x-rivta-original-serviceconsumer-hsaid
-    metrics: UpstreamMetrics
-
-
-@dataclass(frozen=True)
 class SentRequest:
     method: str
     url: str
@@ -104,6 +96,15 @@ class Exchange:
 
 
 Observer = Callable[[Exchange], None]
+
+
+@dataclass(frozen=True)
+class UpstreamContext:
+    """What every client is built with besides its own settings."""
+
+    consumer_hsa_id: str  # x-rivta-original-serviceconsumer-hsaid
+    metrics: UpstreamMetrics
+    observers: tuple[Observer, ...] = ()  # see every exchange of every client built with this
 
 
 class UpstreamClient(Protocol):

@@ -29,6 +29,7 @@ class RestClient:
         self.upstream = upstream
         self.consumer_hsa_id = context.consumer_hsa_id
         self.http = UpstreamHttp(upstream, settings, context.metrics)
+        self.http.observers.extend(context.observers)
 
     def request(
         self,

@@ -107,6 +107,7 @@ class RivSoapClient:
         """`contracts`: by operation name (an interaction per WSDL, as RIV-TA has them)."""
         self.upstream, self.settings = upstream, settings
         self.http = UpstreamHttp(upstream, settings, context.metrics)
+        self.http.observers.extend(context.observers)
         transport = PooledTransport(self.http)
         self._riv_headers = RivHeaders(context.consumer_hsa_id)
         options = Settings(strict=False, raw_response=True, forbid_external=True)

@@ -19,7 +19,6 @@ from xml.sax.saxutils import escape
 
 import requests
 from lxml import etree
-from prometheus_client import CollectorRegistry
 
 from contracts.cosmic import (
     CORE_NS,
@@ -39,8 +38,6 @@ from gateway.upstreams.http import Exchange as HttpExchange
 from gateway.upstreams.http import (
     Received,
     SentRequest,
-    UpstreamContext,
-    UpstreamMetrics,
 )
 from gateway.upstreams.settings import UpstreamSettings
 from gateway.upstreams.soap import Reply
@@ -93,7 +90,7 @@ class Probe:
 
     def __init__(self, target: Target, settings: UpstreamSettings) -> None:
         self.target, self.settings = target, settings
-        context = UpstreamContext(target.consumer_hsa_id, UpstreamMetrics(CollectorRegistry()))
+        context = target.context()
         self.client = CosmicClient(settings, context)
         # The client's pool is the one place that sees the raw exchange.
         self.client.http.observers.append(self._keep_exchange)

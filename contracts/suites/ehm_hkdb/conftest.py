@@ -13,7 +13,7 @@ from contracts.suites.patients import patient_for
 from contracts.suites.target import Target
 from gateway.domain.identity import Identity
 from gateway.upstreams.ehm_hkdb import HkdbClient
-from gateway.upstreams.http import UpstreamContext, UpstreamMetrics
+from gateway.upstreams.http import UpstreamMetrics
 
 PATIENT_ENV = "ETJANST_CONTRACT_EHM_HKDB_PATIENT"
 LABEL = "current-and-previous-period"
@@ -26,7 +26,7 @@ def hkdb_metrics() -> UpstreamMetrics:
 
 @pytest.fixture(scope="session")
 def hkdb(target: Target, hkdb_metrics: UpstreamMetrics) -> HkdbClient:
-    context = UpstreamContext(target.consumer_hsa_id, hkdb_metrics)
+    context = target.context(hkdb_metrics)
     return HkdbClient(target.upstream("ehm_hkdb"), context)
 
 

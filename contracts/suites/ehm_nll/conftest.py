@@ -10,13 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from prometheus_client import CollectorRegistry
 
 from contracts.suites.patients import patient_for
 from contracts.suites.target import Target
 from gateway.domain.identity import Identity
 from gateway.upstreams.ehm_nll import NllClient
-from gateway.upstreams.http import UpstreamContext, UpstreamMetrics
 
 PATIENT_ENV = "ETJANST_CONTRACT_EHM_PATIENT"
 LABEL = "left-to-collect"
@@ -24,7 +22,7 @@ LABEL = "left-to-collect"
 
 @pytest.fixture(scope="session")
 def nll(target: Target) -> NllClient:
-    context = UpstreamContext(target.consumer_hsa_id, UpstreamMetrics(CollectorRegistry()))
+    context = target.context()
     return NllClient(target.upstream("ehm_nll"), context)
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from prometheus_client import CollectorRegistry
 
 from contracts.suites.patients import patient_for
 from contracts.suites.target import Target
@@ -24,7 +23,7 @@ from gateway.domain.identity import (
 )
 from gateway.upstreams.frikort import FrikortClient
 from gateway.upstreams.http import Exchange as HttpExchange
-from gateway.upstreams.http import Received, SentRequest, UpstreamContext, UpstreamMetrics
+from gateway.upstreams.http import Received, SentRequest
 
 PATIENT_ENV = "ETJANST_CONTRACT_FRIKORT_PATIENT"
 CARD_PATIENT = "free-card"  # default dataset: a card whose ceiling is reached
@@ -51,7 +50,7 @@ def wire() -> Wire:
 
 @pytest.fixture(scope="session")
 def frikort(target: Target, wire: Wire) -> Iterator[FrikortClient]:
-    context = UpstreamContext(target.consumer_hsa_id, UpstreamMetrics(CollectorRegistry()))
+    context = target.context()
     client = FrikortClient(target.upstream("frikort"), context)
     client.http.observers.append(wire)
     yield client

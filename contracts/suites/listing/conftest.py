@@ -17,12 +17,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from prometheus_client import CollectorRegistry
 
 from contracts.suites.patients import patient_for
 from contracts.suites.target import Target
 from gateway.domain.identity import Identity
-from gateway.upstreams.http import UpstreamContext, UpstreamMetrics
 from gateway.upstreams.listing import ListingClient
 from gateway.upstreams.soap import Reply
 
@@ -35,7 +33,7 @@ class Probe:
 
     def __init__(self, target: Target) -> None:
         settings = target.upstream("listing")
-        context = UpstreamContext(target.consumer_hsa_id, UpstreamMetrics(CollectorRegistry()))
+        context = target.context()
         self.client = ListingClient(settings, context)  # type: ignore[arg-type]
         self.drift: dict[str, list[str]] = {}
         self._call = self.client.call

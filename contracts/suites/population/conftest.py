@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 import requests
-from prometheus_client import CollectorRegistry
 
 from contracts.suites.target import Target
 from gateway.domain.guardianship import Resident
@@ -32,7 +31,7 @@ from gateway.domain.identity import (
 )
 from gateway.errors import UpstreamError
 from gateway.upstreams.http import Exchange as HttpExchange
-from gateway.upstreams.http import Received, SentRequest, UpstreamContext, UpstreamMetrics
+from gateway.upstreams.http import Received, SentRequest
 from gateway.upstreams.population import PopulationClient
 from gateway.upstreams.soap import Reply
 
@@ -71,7 +70,7 @@ class Probe:
 
     def __init__(self, target: Target) -> None:
         settings = target.upstream("population")
-        context = UpstreamContext(target.consumer_hsa_id, UpstreamMetrics(CollectorRegistry()))
+        context = target.context()
         self.client = PopulationClient(settings, context)
         self.client.http.observers.append(self._keep)
         self._call = self.client.call
