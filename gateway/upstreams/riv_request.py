@@ -5,8 +5,8 @@ much as a whole trivial request).
 
 A plan covers what RIV-TA requests are made of: sequences of elements, nested or repeated, with
 simple content, and the optional `xs:any` extension points, which the gateway leaves empty. An
-operation whose request needs more (attributes, choices, `any`, derived
-types) has no plan (`RivRequest.compile` answers None) and is left to zeep.
+operation whose request needs more (attributes, choices, a required `any`, derived types) has no
+plan (`RivRequest.compile` answers None) and is left to zeep.
 """
 
 from __future__ import annotations
