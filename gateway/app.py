@@ -30,6 +30,7 @@ from gateway.api.problems import problem
 from gateway.context import correlation_id
 from gateway.debug import page as debug_page
 from gateway.errors import ApiError, UpstreamError
+from gateway.json_output import OrjsonProvider
 from gateway.runtime import Runtime, runtime
 from gateway.settings import DEVELOPMENT_SECRET, ConfigFileError, Settings
 
@@ -72,8 +73,7 @@ def create_app(settings: Settings) -> Flask:
     install_safe_logging()
     app = Flask("gateway", static_folder=None)  # no /static: every route is in the OpenAPI
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False  # "Tenhults vårdcentral", not "Tenhults v\u00e5rdcentral"
+    app.json = OrjsonProvider(app)  # keys as given; "Tenhults vårdcentral", not "v\u00e5rd"
     if settings.auth.hs256_secret == DEVELOPMENT_SECRET and settings.auth.public_key_file is None:
         log.warning("auth uses the built-in development secret: set ETJANST_AUTH__HS256_SECRET")
     built = Runtime.build(settings)

@@ -3,15 +3,23 @@ guardian represents and optional `name` the citizen's name, `exp` required. A st
 `sub` is the person's HSA-id, with `roles` (staff, local-admin, central-admin) and `units` (the
 unit HSA-ids they work for). HS256 with a shared secret in development; an RS256/ES256 public
 key in production. Claims are taken strictly: numeric dates as JSON numbers, identity numbers
-and HSA-ids as strings, and no token valid for longer than `auth.max_lifetime_s`."""
+and HSA-ids as strings, and no token valid for longer than `auth.max_lifetime_s`.
+
+A token that verified is remembered (bounded, whole token string as the key) until its `exp`
+plus the leeway: its signature, audience, issuer and claims cannot change, and of its time
+claims only `exp` can turn a valid token into a refused one (`nbf` and `iat` only ever become
+valid, and the lifetime check only ever gets easier). Verifying costs about as much as a whole
+trivial request; a token is typically used for many. Refusals are never remembered."""
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
+from cachetools import TLRUCache
 
 from gateway.domain.age import Caller
 from gateway.domain.identity import InvalidIdentityNumber, parse_identity
@@ -20,10 +28,19 @@ from gateway.domain.units import normalise_unit_id
 from gateway.errors import Unauthenticated
 from gateway.settings import AuthSettings
 
+VERIFIED_TOKENS = 4096  # tokens; the least recently used go first when it is full
+
 
 class TokenVerifier:
     def __init__(self, settings: AuthSettings) -> None:
         self.settings = settings
+        # token -> its claims, until exp + leeway (PyJWT refuses from `exp <= now - leeway`)
+        self._verified: TLRUCache[str, dict[str, Any]] = TLRUCache(
+            VERIFIED_TOKENS,
+            ttu=lambda _token, claims, _now: int(claims["exp"]) + settings.leeway_s,
+            timer=time.time,
+        )
+        self._lock = threading.Lock()
         if settings.public_key_file is not None:
             self.key: Any = settings.public_key_file.read_text(encoding="utf-8")
         elif settings.hs256_secret:
@@ -64,11 +81,22 @@ class TokenVerifier:
 
     def _claims(self, authorization: str | None) -> dict[str, Any]:
         scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
             raise Unauthenticated("send Authorization: Bearer <token>")
+        with self._lock:
+            known = self._verified.get(token)
+        if known is not None:
+            return known
+        claims = self._verify(token)
+        with self._lock:
+            self._verified[token] = claims
+        return claims
+
+    def _verify(self, token: str) -> dict[str, Any]:
         try:
             claims = jwt.decode(
-                token.strip(),
+                token,
                 self.key,
                 algorithms=self.settings.algorithms,
                 audience=self.settings.audience,

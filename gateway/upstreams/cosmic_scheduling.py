@@ -30,12 +30,12 @@ from contracts.cosmic.scheduling import (
 from gateway.domain.age import Caller
 from gateway.domain.booking import Named, Timeslot
 from gateway.errors import UpstreamBusinessError, UpstreamInvalidResponse
-from gateway.upstreams.riv_xml import Elements, boolean, timestamp
+from gateway.upstreams.riv_xml import boolean, timestamp
 from gateway.upstreams.soap import Reply, SoapContract
 
 log = logging.getLogger("etjanst.upstream")
 
-CORE = Elements(CORE_NS)
+CORE = f"{{{CORE_NS}}}"
 CONTRACTS = {
     i.operation: SoapContract(i.wsdl, i.binding, i.schema, i.namespaces) for i in SCHEDULING
 }
@@ -199,7 +199,7 @@ def _outcome(
 def _timeslots(payload: etree._Element, interaction: SchedulingInteraction) -> list[Timeslot]:
     found, skipped = [], 0
     for element in payload.iterfind(f"{{{interaction.responder_ns}}}timeslotDetail"):
-        slot = _timeslot(CORE.children(element))
+        slot = _timeslot(_texts(element))
         if slot is None:
             skipped += 1
         else:
@@ -213,29 +213,40 @@ def _timeslots(payload: etree._Element, interaction: SchedulingInteraction) -> l
     return found
 
 
-def _timeslot(fields: dict[str, etree._Element]) -> Timeslot | None:
-    start = local_time(CORE.text(fields, "startTimeInclusive"))
-    end = local_time(CORE.text(fields, "endTimeExclusive"))
-    facility = CORE.text(fields, "healthcare_facility")
+def _texts(element: etree._Element) -> dict[str, str]:
+    """A timeslot's fields in one pass: the stripped text of each child by local name, empty
+    ones left out (none of them repeats in the contract). A week's list has thousands."""
+    texts = {}
+    for child in element:
+        text = child.text
+        if text and (text := text.strip()) and isinstance(child.tag, str):
+            texts[child.tag.removeprefix(CORE)] = text
+    return texts
+
+
+def _timeslot(fields: dict[str, str]) -> Timeslot | None:
+    start = local_time(fields.get("startTimeInclusive"))
+    end = local_time(fields.get("endTimeExclusive"))
+    facility = fields.get("healthcare_facility")
     if start is None or end is None or facility is None:
         return None
     return Timeslot(
         start=start,
         end=end,
-        facility=Named(facility.upper(), CORE.text(fields, "healthcare_facility_name")),
+        facility=Named(facility.upper(), fields.get("healthcare_facility_name")),
         performer=_named(fields, "performer", "performerName"),
         time_type=_named(fields, "timeTypeID", "timeTypeName"),
         care_type=_named(fields, "careTypeID", "careTypeName"),
-        booking_id=CORE.text(fields, "bookingId"),
-        subject_of_care=CORE.text(fields, "subject_of_care"),
-        cancel_allowed=boolean(CORE.text(fields, "cancel_booking_allowed")),
-        rebook_allowed=boolean(CORE.text(fields, "rebooking_allowed")),
+        booking_id=fields.get("bookingId"),
+        subject_of_care=fields.get("subject_of_care"),
+        cancel_allowed=boolean(fields.get("cancel_booking_allowed")),
+        rebook_allowed=boolean(fields.get("rebooking_allowed")),
     )
 
 
-def _named(fields: dict[str, etree._Element], id_tag: str, name_tag: str) -> Named | None:
-    found = CORE.text(fields, id_tag)
-    return Named(found, CORE.text(fields, name_tag)) if found else None
+def _named(fields: dict[str, str], id_tag: str, name_tag: str) -> Named | None:
+    found = fields.get(id_tag)
+    return Named(found, fields.get(name_tag)) if found else None
 
 
 def local_time(text: str | None) -> datetime | None:

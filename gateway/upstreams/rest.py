@@ -1,13 +1,16 @@
 """REST/JSON clients: the same pool, timeouts, metrics and error mapping as the SOAP clients
 (http.py), JSON in and out. An error answer with a JSON body (a problem, a FHIR
 OperationOutcome) is the upstream refusing, like a SOAP fault; a 5xx is the upstream being
-unavailable."""
+unavailable. Answers are read with orjson, at a fraction of the json module's cost on a FHIR
+Bundle; requests are written with json."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 from urllib.parse import urlencode
+
+import orjson
 
 from contracts.privacy import mask_text
 from contracts.riv import CONSUMER_HSA_ID_HEADER, CORRELATION_ID_HEADER
@@ -60,8 +63,8 @@ class RestClient:
     def _document(self, response: Received) -> Any:
         name, status = self.upstream.name, response.status_code
         try:
-            document = json.loads(response.content) if response.content else None
-        except ValueError:
+            document = orjson.loads(response.content) if response.content else None
+        except orjson.JSONDecodeError:
             document = None
         if status >= 500:
             raise UpstreamUnavailable(name, f"HTTP {status}")

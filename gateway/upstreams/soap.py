@@ -1,12 +1,13 @@
 """RIV-TA SOAP clients: one per contract, built once per process from the WSDL in contracts/.
 
-zeep builds each request from our WSDL (operation, SOAPAction, LogicalAddress header); the
-RIV-TA HTTP headers and the correlation id come from one plugin; the exchange goes through the
-upstream's pool (http.py). A hot operation may build its request payload with lxml instead
-(`send_payload`): zeep's rendering costs about as much as a whole trivial request; the envelope,
-SOAPAction and headers are then the ones zeep would send. Replies are taken raw and read with
-lxml: faster than zeep's object mapping on large answers, and tolerant of elements our schema
-does not know, which are reported as drift instead.
+Each request is built from our WSDL (operation, SOAPAction, LogicalAddress header): with lxml
+from a plan compiled once per operation out of zeep's reading of the WSDL (riv_request.py; zeep's
+own rendering costs about as much as a whole trivial request), or by zeep for a request a plan
+does not cover. The RIV-TA HTTP headers and the correlation id come from one plugin; the exchange
+goes through the upstream's pool (http.py). A hot operation may build its request payload itself
+(`send_payload`); the envelope, SOAPAction and headers are the ones zeep would send. Replies
+are taken raw and read with lxml: faster than zeep's object mapping on large answers, and
+tolerant of elements our schema does not know, which are reported as drift instead.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from gateway.upstreams.http import (
     UpstreamContext,
     UpstreamHttp,
 )
+from gateway.upstreams.riv_request import RivRequest
 from gateway.upstreams.settings import UpstreamSettings
 
 
@@ -114,6 +116,7 @@ class RivSoapClient:
         self._services: dict[str, Any] = {}
         self._soap_actions: dict[str, str] = {}
         self._readers: dict[str, _AnswerReader] = {}
+        self._requests: dict[str, RivRequest | None] = {}
         for operation, contract in contracts.items():
             client = Client(
                 str(contract.wsdl),
@@ -126,6 +129,7 @@ class RivSoapClient:
             )
             binding = client.wsdl.bindings[contract.binding]
             self._soap_actions[operation] = binding.get(operation).soapaction
+            self._requests[operation] = RivRequest.compile(binding.get(operation))
             self._readers[operation] = _AnswerReader.for_contract(contract)
 
     def call(
@@ -146,8 +150,12 @@ class RivSoapClient:
                 "LogicalAddress": logical_address or self.settings.logical_address,
                 **(soap_headers or {}),
             }
-            service = self._services[operation]
-            received = getattr(service, operation)(_soapheaders=headers, **arguments)
+            planned = self._requests[operation]
+            if planned is None:
+                service = self._services[operation]
+                received = getattr(service, operation)(_soapheaders=headers, **arguments)
+            else:
+                received = self._post(operation, planned.envelope(headers, arguments))
             return self._reply(operation, received)
 
     def send_payload(
@@ -161,18 +169,17 @@ class RivSoapClient:
             address = etree.SubElement(header, LOGICAL_ADDRESS)
             address.text = logical_address or self.settings.logical_address
             etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body").append(payload)
-            headers = {
-                "SOAPAction": f'"{self._soap_actions[operation]}"',
-                "Content-Type": XML_CONTENT_TYPE,
-            }
-            self._riv_headers.egress(envelope, headers, None, None)
-            received = self.http.send(
-                "POST",
-                self.http.endpoint(operation),
-                etree.tostring(envelope, xml_declaration=True, encoding="utf-8"),
-                headers,
-            )
-            return self._reply(operation, received)
+            body = etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+            return self._reply(operation, self._post(operation, body))
+
+    def _post(self, operation: str, envelope: bytes) -> Received:
+        """An envelope built outside zeep, with the HTTP headers zeep and its plugin send."""
+        headers = {
+            "SOAPAction": f'"{self._soap_actions[operation]}"',
+            "Content-Type": XML_CONTENT_TYPE,
+        }
+        self._riv_headers.egress(envelope, headers, None, None)
+        return self.http.send("POST", self.http.endpoint(operation), envelope, headers)
 
     def _reply(self, operation: str, received: Received) -> Reply:
         payload = self._payload(received)
