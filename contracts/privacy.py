@@ -57,3 +57,18 @@ def mask_repeated_text(text: str, piece: int = 4096) -> str:
 @lru_cache(maxsize=512)
 def _masked_piece(text: str) -> str:
     return mask_text(text)
+
+
+# Longer texts are masked afresh: remembering them could hold megabytes.
+REMEMBERED_TEXT_CHARS = 512
+
+
+def mask_short_text(text: str) -> str:
+    """mask_text for short texts that come again and again (the same request headers on every
+    call): each one's masking is remembered."""
+    return _masked_short(text) if len(text) <= REMEMBERED_TEXT_CHARS else mask_text(text)
+
+
+@lru_cache(maxsize=1024)
+def _masked_short(text: str) -> str:
+    return mask_text(text)

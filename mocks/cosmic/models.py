@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as ChecksumError
 
@@ -364,8 +364,6 @@ class CosmicDataset(BaseModel):
     sourceSystemHSAId: str = "SE2321000057-7P8R"
     patients: list[Patient] = []
     scheduling: SchedulingDataset = Field(default_factory=SchedulingDataset)  # web booking
-    # Each record's XML, rendered and validated once per dataset version (see responses.py).
-    _rendered: dict[int, bytes] = PrivateAttr(default_factory=dict)
 
     @field_validator("patients")
     @classmethod
@@ -381,6 +379,13 @@ class CosmicDataset(BaseModel):
     @cached_property
     def by_patient(self) -> dict[str, Patient]:
         return {p.id: p for p in self.patients}
+
+    @cached_property
+    def _rendered(self) -> dict[int, bytes]:
+        """Each record's XML, rendered and validated once per dataset version (responses.py).
+        A plain attribute once computed: a pydantic private attribute is read through the
+        model's __getattr__, several microseconds per record and request."""
+        return {}
 
     def rendered(self, record: Record, render: Callable[[Record], bytes]) -> bytes:
         key = id(record)

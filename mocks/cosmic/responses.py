@@ -37,7 +37,8 @@ def _text(parent: etree._Element, path: str) -> str | None:
 
 
 def _date(text: str | None) -> date | None:
-    return datetime.strptime(text, "%Y%m%d").date() if text else None
+    """A DateType (YYYYMMDD, as the schema checked it); sliced, as strptime costs ten times more."""
+    return date(int(text[:4]), int(text[4:6]), int(text[6:8])) if text else None
 
 
 def get_medication_history(call: Call) -> bytes:

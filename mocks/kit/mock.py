@@ -28,7 +28,7 @@ from flask import Blueprint, Response, request
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from contracts.privacy import mask_repeated_text, mask_text
+from contracts.privacy import mask_repeated_text, mask_short_text, mask_text
 from contracts.upstream import Upstream
 from mocks.kit import rules
 from mocks.kit.config import MockConfig
@@ -300,7 +300,7 @@ class Mock(ABC):
             "method": request.method,
             "path": request.path,
             "query": mask_text(request.query_string.decode("utf-8", "replace")),
-            "headers": {k: mask_text(v) for k, v in request.headers.items()},
+            "headers": {k: mask_short_text(v) for k, v in request.headers.items()},
             "body": _journal_text(sent[: limit * 4], limit),
         }
         exchange["response"] = {
