@@ -49,6 +49,7 @@ from typing import Any
 
 import orjson
 
+from mocks.kit import pieces
 from mocks.kit.versions import SharedVersion
 
 SCHEMA = """
@@ -57,13 +58,25 @@ CREATE TABLE IF NOT EXISTS dataset_versions (n INTEGER PRIMARY KEY AUTOINCREMENT
 CREATE TABLE IF NOT EXISTS rules (
     id INTEGER PRIMARY KEY AUTOINCREMENT, mock TEXT, kind TEXT, spec TEXT, remaining INTEGER
 );
-CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY AUTOINCREMENT, mock TEXT, entry TEXT);
+CREATE TABLE IF NOT EXISTS journal (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, mock TEXT, entry TEXT, pieces TEXT
+);
 CREATE INDEX IF NOT EXISTS journal_by_mock ON journal (mock, id);
+CREATE TABLE IF NOT EXISTS journal_pieces (
+    mock TEXT, digest TEXT, text TEXT NOT NULL, PRIMARY KEY (mock, digest)
+);
+CREATE TABLE IF NOT EXISTS journal_piece_use (
+    mock TEXT, digest TEXT, last_entry INTEGER NOT NULL, PRIMARY KEY (mock, digest)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS entities (
     mock TEXT, kind TEXT, key TEXT, doc TEXT NOT NULL, PRIMARY KEY (mock, kind, key)
 );
 """
 TRIM_EVERY = 50
+# Digests of journal pieces a store remembers as stored, by mock, before it starts afresh.
+MAX_KNOWN_PIECES = 4096
+# Bound parameters per query reading pieces, far below SQLite's limit.
+PIECES_PER_QUERY = 500
 # Long enough for any queue of short transactions, short enough that a stuck writer shows as an
 # error ("database is locked") well before gunicorn's worker timeout (60 s) kills the worker.
 BUSY_TIMEOUT_S = 10.0
@@ -186,8 +199,14 @@ class MockStore:
         # (shared version, the (mock, kind) pairs that had rules then)
         self._rule_kinds: tuple[int, frozenset[tuple[str, str]]] | None = None
         self.version = SharedVersion(path.with_name(path.name + ".version"))
+        # by mock: digests of journal pieces this process stored (see _use_pieces)
+        self._known_pieces: dict[str, set[str]] = {}
         with self._connection() as db:
             db.executescript(SCHEMA)
+        with self._transaction() as db:
+            columns = {row[1] for row in db.execute("PRAGMA table_info(journal)")}
+            if "pieces" not in columns:  # a state file from before journal pieces
+                db.execute("ALTER TABLE journal ADD COLUMN pieces TEXT")
 
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection, opened in this process."""
@@ -369,51 +388,130 @@ class MockStore:
         return kinds
 
     # journal -------------------------------------------------------------------------------
+    # An entry's long texts (Pieces) are stored once per distinct piece (mocks/kit/pieces.py):
+    # journal_pieces holds each piece's text, journal_piece_use the newest entry that uses it, so
+    # that trimming entries removes exactly the pieces only they used. An entry and the pieces it
+    # names are written in one write transaction, as is a trim, so no entry ever names a piece a
+    # concurrent trim removed.
     def record(self, mock: str, entry: dict[str, Any], limit: int) -> int:
         """The entry's id, for `rewrite`."""
-        entry = {**entry, "at": datetime.now(UTC).isoformat(timespec="milliseconds")}
-        db = self._connection()
-        cursor = db.execute(
-            "INSERT INTO journal (mock, entry) VALUES (?, ?)", (mock, _journal_json(entry))
-        )
-        if (cursor.lastrowid or 0) % TRIM_EVERY == 0:
-            self._trim(mock, limit)
-        return cursor.lastrowid or 0
+        with self._transaction() as db:
+            entry_id = self._write_entry(db, mock, None, entry)
+            if entry_id % TRIM_EVERY == 0:
+                self._trim(db, mock, limit)
+        return entry_id
 
     def rewrite(self, mock: str, entry_id: int, entry: dict[str, Any]) -> None:
         """Replace an entry (one recorded while its answer was pending); gone: nothing."""
-        entry = {**entry, "at": datetime.now(UTC).isoformat(timespec="milliseconds")}
-        self._connection().execute(
-            "UPDATE journal SET entry=? WHERE mock=? AND id=?",
-            (_journal_json(entry), mock, entry_id),
-        )
+        with self._transaction() as db:
+            if db.execute(
+                "SELECT 1 FROM journal WHERE mock=? AND id=?", (mock, entry_id)
+            ).fetchone():
+                self._write_entry(db, mock, entry_id, entry)
 
-    def _trim(self, mock: str, limit: int) -> None:
-        db = self._connection()
+    def _write_entry(
+        self, db: sqlite3.Connection, mock: str, entry_id: int | None, entry: dict[str, Any]
+    ) -> int:
+        """Store the entry as `entry_id` (None: a new one); its id."""
+        entry = {**entry, "at": datetime.now(UTC).isoformat(timespec="milliseconds")}
+        emptied, refs, texts = pieces.take_out(entry)
+        cursor = db.execute(
+            "INSERT OR REPLACE INTO journal VALUES (?, ?, ?, ?)",
+            (entry_id, mock, _journal_json(emptied), _journal_json(refs)),
+        )
+        entry_id = cursor.lastrowid or 0
+        self._use_pieces(db, mock, entry_id, texts)
+        return entry_id
+
+    def _use_pieces(
+        self, db: sqlite3.Connection, mock: str, entry_id: int, texts: dict[str, str]
+    ) -> None:
+        """Mark the pieces as used by the entry, storing the ones not stored yet. Pieces this
+        process stored before are only marked, in one statement, without sending their text
+        again; if one of them is gone (trimmed meanwhile), all are stored afresh."""
+        known = self._known_pieces.setdefault(mock, set())
+        if len(known) > MAX_KNOWN_PIECES:
+            known.clear()
+        old = [d for d in texts if d in known]
+        if old:
+            marks = ",".join("?" * len(old))
+            updated = db.execute(
+                "UPDATE journal_piece_use SET last_entry=max(last_entry, ?) "
+                f"WHERE mock=? AND digest IN ({marks})",
+                (entry_id, mock, *old),
+            ).rowcount
+            if updated != len(old):
+                known.clear()
+        new = [(mock, d, text) for d, text in texts.items() if d not in known]
+        if new:
+            db.executemany("INSERT OR IGNORE INTO journal_pieces VALUES (?, ?, ?)", new)
+            db.executemany(
+                "INSERT INTO journal_piece_use VALUES (?, ?, ?) ON CONFLICT DO UPDATE "
+                "SET last_entry=max(last_entry, excluded.last_entry)",
+                [(mock, d, entry_id) for mock, d, _ in new],
+            )
+            known.update(d for _, d, _ in new)
+
+    def _trim(self, db: sqlite3.Connection, mock: str, limit: int) -> None:
         row = db.execute(
             "SELECT id FROM journal WHERE mock=? ORDER BY id DESC LIMIT 1 OFFSET ?", (mock, limit)
         ).fetchone()
-        if row is not None:
-            db.execute("DELETE FROM journal WHERE mock=? AND id<=?", (mock, row[0]))
+        if row is None:
+            return
+        db.execute("DELETE FROM journal WHERE mock=? AND id<=?", (mock, row[0]))
+        db.execute(
+            "DELETE FROM journal_pieces WHERE mock=? AND digest IN "
+            "(SELECT digest FROM journal_piece_use WHERE mock=? AND last_entry<=?)",
+            (mock, mock, row[0]),
+        )
+        db.execute("DELETE FROM journal_piece_use WHERE mock=? AND last_entry<=?", (mock, row[0]))
 
     def journal(self, mock: str, limit: int) -> list[dict[str, Any]]:
-        rows = (
-            self._connection()
-            .execute(
-                "SELECT entry FROM journal WHERE mock=? ORDER BY id DESC LIMIT ?", (mock, limit)
+        db = self._connection()
+        db.execute("BEGIN")  # entries and their pieces as of one moment
+        try:
+            rows = db.execute(
+                "SELECT entry, pieces FROM journal WHERE mock=? ORDER BY id DESC LIMIT ?",
+                (mock, limit),
+            ).fetchall()
+            found = [(orjson.loads(entry), orjson.loads(refs or "[]")) for entry, refs in rows]
+            digests = {d for _, refs in found for _, ds in refs for d in ds}
+            texts = self._piece_texts(db, mock, digests)
+        finally:
+            db.execute("COMMIT")
+        for entry, refs in found:
+            pieces.put_back(entry, [(tuple(path), ds) for path, ds in refs], texts)
+        return [entry for entry, _ in reversed(found)]
+
+    @staticmethod
+    def _piece_texts(db: sqlite3.Connection, mock: str, digests: set[str]) -> dict[str, str]:
+        wanted = list(digests)
+        texts: dict[str, str] = {}
+        for start in range(0, len(wanted), PIECES_PER_QUERY):
+            chunk = wanted[start : start + PIECES_PER_QUERY]
+            rows = db.execute(
+                "SELECT digest, text FROM journal_pieces "
+                f"WHERE mock=? AND digest IN ({','.join('?' * len(chunk))})",
+                (mock, *chunk),
             )
-            .fetchall()
-        )
-        return [orjson.loads(text) for (text,) in reversed(rows)]
+            texts.update(rows)
+        return texts
 
     def clear_journal(self, mock: str) -> None:
-        self._connection().execute("DELETE FROM journal WHERE mock=?", (mock,))
+        with self._transaction() as db:
+            self._delete_journal(db, mock)
+
+    @staticmethod
+    def _delete_journal(db: sqlite3.Connection, mock: str) -> None:
+        for table in ("journal", "journal_pieces", "journal_piece_use"):
+            db.execute(f"DELETE FROM {table} WHERE mock=?", (mock,))
 
     # everything ----------------------------------------------------------------------------
     def reset(self, mock: str) -> None:
         with self._transaction() as db:
-            for table in ("datasets", "entities", "rules", "journal"):
+            for table in ("datasets", "entities", "rules"):
                 db.execute(f"DELETE FROM {table} WHERE mock=?", (mock,))
+            self._delete_journal(db, mock)
         self._cache.pop(mock, None)
         self.version.bump()
 
