@@ -1,0 +1,161 @@
+"""The mock journal stores long bodies as pieces, each distinct piece once: read back, every
+entry is exactly what was recorded; trimming, clearing and resetting take the pieces with the
+entries; a record racing a trim (threads, processes) never leaves an entry missing a piece; and
+nothing in the file shows an identity number unmasked."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from contracts.privacy import mask_repeated_pieces
+from mocks.kit.pieces import Pieces
+from mocks.kit.store import TRIM_EVERY, MockStore
+
+PATIENT = "191212121212"
+ANSWER = "".join(f"<record><id>{PATIENT}</id><n>{n}</n>{'x' * 200}</record>" for n in range(100))
+
+
+def _entry(n: int, answer: str = ANSWER) -> dict[str, Any]:
+    """An exchange as the mock kit records it: bodies masked in pieces, the answer's end new."""
+    return {
+        "operation": "GetMedicationHistory",
+        "shapedBy": None,
+        "request": {
+            "method": "POST",
+            "headers": {"X-Test": f"{PATIENT[:8]}****"},
+            "body": Pieces(mask_repeated_pieces(f"<patient>{PATIENT}</patient>")),
+        },
+        "response": {
+            "status": 200,
+            "body": Pieces(mask_repeated_pieces(f"{answer}<logId>mock-{n}</logId>", 512)),
+            "pending": False,
+        },
+    }
+
+
+def _as_read(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry as the journal gives it back: bodies whole, as text."""
+    return {
+        key: {k: "".join(v) if isinstance(v, Pieces) else v for k, v in value.items()}
+        if isinstance(value, dict)
+        else value
+        for key, value in entry.items()
+    }
+
+
+def _rows(path: Path, table: str, mock: str) -> int:
+    with sqlite3.connect(path) as db:
+        (n,) = db.execute(f"SELECT count(*) FROM {table} WHERE mock=?", (mock,)).fetchone()
+    return int(n)
+
+
+def _without_at(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in e.items() if k != "at"} for e in entries]
+
+
+def test_entries_read_back_exactly_as_recorded(tmp_path: Path) -> None:
+    store = MockStore(tmp_path / "state.sqlite3")
+    sent = [_entry(n) for n in range(5)] + [_entry(5, answer="short, no pieces in common")]
+    ids = [store.record("cosmic", entry, limit=100) for entry in sent]
+    store.rewrite("cosmic", ids[2], _entry(99))  # a pending entry completed later
+    read = store.journal("cosmic", limit=100)
+    expected = [_as_read(e) for e in sent]
+    expected[2] = _as_read(_entry(99))
+    assert _without_at(read) == expected
+    assert all(entry["at"] for entry in read)
+    assert [list(e) for e in read] == [[*e, "at"] for e in expected]  # keys in the same order
+
+
+def test_a_distinct_piece_is_stored_once(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    store = MockStore(path)
+    for n in range(10):
+        store.record("cosmic", _entry(n), limit=100)
+    pieces_per_answer = len(_entry(0)["response"]["body"])
+    # the request's one piece, the answer's common pieces once, its last piece per answer
+    assert _rows(path, "journal_pieces", "cosmic") == 1 + (pieces_per_answer - 1) + 10
+
+
+def test_trimming_takes_the_pieces_only_trimmed_entries_used(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    store = MockStore(path)
+    for n in range(TRIM_EVERY * 3):
+        store.record("cosmic", _entry(n, answer=f"<only>{n}</only>"), limit=10)
+    kept = store.journal("cosmic", limit=10)
+    assert [e["response"]["body"] for e in kept] == [
+        f"<only>{n}</only><logId>mock-{n}</logId>"
+        for n in range(TRIM_EVERY * 3 - 10, TRIM_EVERY * 3)
+    ]
+    # each entry: its own answer piece, plus the request's piece they all share
+    assert _rows(path, "journal_pieces", "cosmic") == _rows(path, "journal", "cosmic") + 1
+
+
+def test_clear_and_reset_take_the_pieces_of_that_mock_only(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    store = MockStore(path)
+    for mock in ("cosmic", "nll", "hkdb"):
+        store.record(mock, _entry(1), limit=10)
+    store.clear_journal("cosmic")
+    store.reset("nll")
+    for mock in ("cosmic", "nll"):
+        assert store.journal(mock, limit=10) == []
+        assert _rows(path, "journal_pieces", mock) == _rows(path, "journal_piece_use", mock) == 0
+    assert _without_at(store.journal("hkdb", limit=10)) == [_as_read(_entry(1))]
+    store.record("cosmic", _entry(2), limit=10)  # pieces this store knew are stored afresh
+    assert _without_at(store.journal("cosmic", limit=10)) == [_as_read(_entry(2))]
+
+
+def _record_many(path: Path, start: int, count: int) -> None:
+    store = MockStore(path)
+    for n in range(start, start + count):
+        # a few answers again and again, so that trims remove pieces other records reuse
+        store.record("cosmic", _entry(n, answer=f"<a>{n % 7}</a>" * 40), limit=3)
+
+
+def _complete(store: MockStore) -> list[dict[str, Any]]:
+    entries = store.journal("cosmic", limit=3)  # a missing piece: KeyError
+    assert all(e["response"]["body"].endswith("</logId>") for e in entries)
+    return entries
+
+
+def test_records_racing_trims_in_threads_never_lose_a_piece(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    stores = [MockStore(path) for _ in range(3)]  # as if three worker processes
+
+    def record(i: int) -> None:
+        store = stores[i % 3]
+        store.record("cosmic", _entry(i, answer=f"<a>{i % 7}</a>" * 40), limit=3)
+        _complete(store)
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(record, range(TRIM_EVERY * 6)))
+    assert len(_complete(stores[0])) == 3
+
+
+def test_records_racing_trims_in_two_processes_never_lose_a_piece(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    MockStore(path)
+    spawn = multiprocessing.get_context("spawn")
+    workers = [
+        spawn.Process(target=_record_many, args=(path, n * 1000, TRIM_EVERY * 4)) for n in (1, 2)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    assert len(_complete(MockStore(path))) == 3
+
+
+def test_no_identity_number_unmasked_in_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    store = MockStore(path)
+    for n in range(3):
+        store.record("cosmic", _entry(n), limit=10)
+    stored = path.read_bytes() + path.with_name(path.name + "-wal").read_bytes()
+    assert PATIENT.encode() not in stored
+    assert f"{PATIENT[:8]}****".encode() in stored
