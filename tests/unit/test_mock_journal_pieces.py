@@ -113,7 +113,7 @@ def _record_many(path: Path, start: int, count: int) -> None:
     store = MockStore(path)
     for n in range(start, start + count):
         # a few answers again and again, so that trims remove pieces other records reuse
-        store.record("cosmic", _entry(n, answer=f"<a>{n % 7}</a>" * 40), limit=3)
+        store.record("cosmic", _entry(n, answer=f"<a>{n % 7}</a>" * 200), limit=3)
 
 
 def _complete(store: MockStore) -> list[dict[str, Any]]:
@@ -128,7 +128,7 @@ def test_records_racing_trims_in_threads_never_lose_a_piece(tmp_path: Path) -> N
 
     def record(i: int) -> None:
         store = stores[i % 3]
-        store.record("cosmic", _entry(i, answer=f"<a>{i % 7}</a>" * 40), limit=3)
+        store.record("cosmic", _entry(i, answer=f"<a>{i % 7}</a>" * 200), limit=3)
         _complete(store)
 
     with ThreadPoolExecutor(6) as pool:
@@ -159,3 +159,14 @@ def test_no_identity_number_unmasked_in_the_file(tmp_path: Path) -> None:
     stored = path.read_bytes() + path.with_name(path.name + "-wal").read_bytes()
     assert PATIENT.encode() not in stored
     assert f"{PATIENT[:8]}****".encode() in stored
+
+
+def test_a_piece_another_process_stored_first_outlives_that_process_entry(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    first, second = MockStore(path), MockStore(path)  # as if two worker processes
+    first.record("cosmic", _entry(1), limit=TRIM_EVERY - 1)
+    second.record("cosmic", _entry(2), limit=TRIM_EVERY - 1)  # the same pieces, new to it
+    for n in range(3, TRIM_EVERY + 1):  # the trim at TRIM_EVERY drops the first entry only
+        first.record("cosmic", _entry(n, answer=f"<other>{n}</other>"), limit=TRIM_EVERY - 1)
+    kept = second.journal("cosmic", limit=TRIM_EVERY)
+    assert kept[0]["response"]["body"] == "".join(_entry(2)["response"]["body"])
