@@ -9,7 +9,7 @@ each piece's text once per mock (see MockStore.record)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +17,9 @@ from typing import Any
 Path = tuple[str, str]
 # each text taken out: where it was and its pieces' digests, in order
 Refs = list[tuple[Path, list[str]]]
+# as an entry keeps them: each piece its digest (a piece stored on its own) or, in a list of
+# one, its text (a piece kept in the entry)
+StoredRefs = list[tuple[Path, list[str | list[str]]]]
 
 
 class Pieces(tuple[str, ...]):
@@ -41,12 +44,21 @@ def take_out(entry: dict[str, Any]) -> tuple[dict[str, Any], Refs, dict[str, str
     return emptied, refs, texts
 
 
-def put_back(
-    entry: dict[str, Any], refs: Iterable[tuple[Path, list[str]]], texts: Mapping[str, str]
-) -> None:
+def kept_in_entry(refs: Refs, texts: Mapping[str, str], shared: Container[str]) -> StoredRefs:
+    """The refs with each piece not `shared` kept in the entry, as its text."""
+    return [(path, [d if d in shared else [texts[d]] for d in digests]) for path, digests in refs]
+
+
+def digests(refs: StoredRefs) -> Iterator[str]:
+    """The digests of the pieces stored on their own."""
+    for _, items in refs:
+        yield from (item for item in items if isinstance(item, str))
+
+
+def put_back(entry: dict[str, Any], refs: StoredRefs, texts: Mapping[str, str]) -> None:
     """Put the texts taken out back where they were (in place)."""
-    for (key, inner), digests in refs:
-        entry[key][inner] = "".join(texts[d] for d in digests)
+    for (key, inner), items in refs:
+        entry[key][inner] = "".join(texts[i] if isinstance(i, str) else i[0] for i in items)
 
 
 @lru_cache(maxsize=2048)

@@ -63,11 +63,10 @@ CREATE TABLE IF NOT EXISTS journal (
 );
 CREATE INDEX IF NOT EXISTS journal_by_mock ON journal (mock, id);
 CREATE TABLE IF NOT EXISTS journal_pieces (
-    mock TEXT, digest TEXT, text TEXT NOT NULL, PRIMARY KEY (mock, digest)
+    mock TEXT, digest TEXT, last_entry INTEGER NOT NULL, text TEXT NOT NULL,
+    PRIMARY KEY (mock, digest)
 );
-CREATE TABLE IF NOT EXISTS journal_piece_use (
-    mock TEXT, digest TEXT, last_entry INTEGER NOT NULL, PRIMARY KEY (mock, digest)
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal_clears (mock TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS entities (
     mock TEXT, kind TEXT, key TEXT, doc TEXT NOT NULL, PRIMARY KEY (mock, kind, key)
 );
@@ -75,6 +74,9 @@ CREATE TABLE IF NOT EXISTS entities (
 TRIM_EVERY = 50
 # Digests of journal pieces a store remembers as stored, by mock, before it starts afresh.
 MAX_KNOWN_PIECES = 4096
+# How many entries (counted across mocks) a journal piece may be used without being marked
+# again, and so how long it outlives the last entry that uses it (see _use_pieces).
+PIECE_GRACE = 500
 # Bound parameters per query reading pieces, far below SQLite's limit.
 PIECES_PER_QUERY = 500
 # Long enough for any queue of short transactions, short enough that a stuck writer shows as an
@@ -199,8 +201,11 @@ class MockStore:
         # (shared version, the (mock, kind) pairs that had rules then)
         self._rule_kinds: tuple[int, frozenset[tuple[str, str]]] | None = None
         self.version = SharedVersion(path.with_name(path.name + ".version"))
-        # by mock: digests of journal pieces this process stored (see _use_pieces)
-        self._known_pieces: dict[str, set[str]] = {}
+        # by mock: the journal's clear count and the pieces this process stored or marked
+        # since, with the entry that did (see _use_pieces)
+        self._known_pieces: dict[str, tuple[int, dict[str, int]]] = {}
+        # digests of journal pieces this process has seen, stored or not
+        self._seen_pieces: set[str] = set()
         with self._connection() as db:
             db.executescript(SCHEMA)
         with self._transaction() as db:
@@ -389,68 +394,98 @@ class MockStore:
 
     # journal -------------------------------------------------------------------------------
     # An entry's long texts (Pieces) are stored once per distinct piece (mocks/kit/pieces.py):
-    # journal_pieces holds each piece's text, journal_piece_use the newest entry that uses it, so
-    # that trimming entries removes exactly the pieces only they used. An entry and the pieces it
-    # names are written in one write transaction, as is a trim, so no entry ever names a piece a
-    # concurrent trim removed.
+    # journal_pieces holds each piece's text and the newest entry marked as using it, so that
+    # trimming entries removes the pieces only they used. An entry and the pieces it names are
+    # written in one write transaction, as are a trim and a clear, so that no entry ever names a
+    # piece a concurrent trim or clear removed.
     def record(self, mock: str, entry: dict[str, Any], limit: int) -> int:
         """The entry's id, for `rewrite`."""
         with self._transaction() as db:
-            entry_id = self._write_entry(db, mock, None, entry)
+            entry_id, known, marked = self._write_entry(db, mock, None, entry)
             if entry_id % TRIM_EVERY == 0:
                 self._trim(db, mock, limit)
+        known.update(marked)  # only once committed
         return entry_id
 
     def rewrite(self, mock: str, entry_id: int, entry: dict[str, Any]) -> None:
         """Replace an entry (one recorded while its answer was pending); gone: nothing."""
         with self._transaction() as db:
-            if db.execute(
+            if not db.execute(
                 "SELECT 1 FROM journal WHERE mock=? AND id=?", (mock, entry_id)
             ).fetchone():
-                self._write_entry(db, mock, entry_id, entry)
+                return
+            _, known, marked = self._write_entry(db, mock, entry_id, entry)
+        known.update(marked)
 
     def _write_entry(
         self, db: sqlite3.Connection, mock: str, entry_id: int | None, entry: dict[str, Any]
-    ) -> int:
-        """Store the entry as `entry_id` (None: a new one); its id."""
+    ) -> tuple[int, dict[str, int], dict[str, int]]:
+        """Store the entry as `entry_id` (None: a new one) with its pieces: its id, this
+        process's known pieces and what to add to them once the transaction commits."""
         entry = {**entry, "at": datetime.now(UTC).isoformat(timespec="milliseconds")}
         emptied, refs, texts = pieces.take_out(entry)
+        known = self._known(db, mock)
+        # a piece seen for the first time stays in the entry: most never come again (the one
+        # with the log id), and one stored on its own costs a row to write and one to trim
+        shared = {d for d in texts if d in known or d in self._seen_pieces}
+        if len(self._seen_pieces) > MAX_KNOWN_PIECES:
+            self._seen_pieces.clear()
+        self._seen_pieces.update(texts)
         cursor = db.execute(
             "INSERT OR REPLACE INTO journal VALUES (?, ?, ?, ?)",
-            (entry_id, mock, _journal_json(emptied), _journal_json(refs)),
+            (
+                entry_id,
+                mock,
+                _journal_json(emptied),
+                _journal_json(pieces.kept_in_entry(refs, texts, shared)),
+            ),
         )
         entry_id = cursor.lastrowid or 0
-        self._use_pieces(db, mock, entry_id, texts)
-        return entry_id
+        stored = {d: texts[d] for d in shared}
+        return entry_id, known, self._use_pieces(db, mock, entry_id, stored, known)
 
+    def _known(self, db: sqlite3.Connection, mock: str) -> dict[str, int]:
+        """The pieces this process knows are stored, forgotten when the journal was cleared."""
+        row = db.execute("SELECT n FROM journal_clears WHERE mock=?", (mock,)).fetchone()
+        clears = row[0] if row else 0
+        found = self._known_pieces.get(mock)
+        if found is None or found[0] != clears or len(found[1]) > MAX_KNOWN_PIECES:
+            found = self._known_pieces[mock] = (clears, {})
+        return found[1]
+
+    @staticmethod
     def _use_pieces(
-        self, db: sqlite3.Connection, mock: str, entry_id: int, texts: dict[str, str]
-    ) -> None:
-        """Mark the pieces as used by the entry, storing the ones not stored yet. Pieces this
-        process stored before are only marked, in one statement, without sending their text
-        again; if one of them is gone (trimmed meanwhile), all are stored afresh."""
-        known = self._known_pieces.setdefault(mock, set())
-        if len(known) > MAX_KNOWN_PIECES:
-            known.clear()
-        old = [d for d in texts if d in known]
-        if old:
-            marks = ",".join("?" * len(old))
+        db: sqlite3.Connection,
+        mock: str,
+        entry_id: int,
+        texts: dict[str, str],
+        known: dict[str, int],
+    ) -> dict[str, int]:
+        """Store the entry's pieces or mark them as used by it; the pieces marked.
+
+        A trim removes the pieces last marked PIECE_GRACE entries before the oldest entry it
+        keeps. So a piece this process stored or marked fewer than PIECE_GRACE entries ago is
+        still there (every trim so far kept entries newer than that), and is used as it is: most
+        requests write nothing but their entry and the one piece that changed (the log id).
+        Older ones are marked again in one statement; one of them gone: all stored afresh."""
+        stale = [d for d in texts if d in known and known[d] < entry_id - PIECE_GRACE]
+        if stale:
+            marks = ",".join("?" * len(stale))
             updated = db.execute(
-                "UPDATE journal_piece_use SET last_entry=max(last_entry, ?) "
+                "UPDATE journal_pieces SET last_entry=max(last_entry, ?) "
                 f"WHERE mock=? AND digest IN ({marks})",
-                (entry_id, mock, *old),
+                (entry_id, mock, *stale),
             ).rowcount
-            if updated != len(old):
+            if updated != len(stale):
                 known.clear()
-        new = [(mock, d, text) for d, text in texts.items() if d not in known]
+        new = [(mock, d, entry_id, text) for d, text in texts.items() if d not in known]
         if new:
-            db.executemany("INSERT OR IGNORE INTO journal_pieces VALUES (?, ?, ?)", new)
             db.executemany(
-                "INSERT INTO journal_piece_use VALUES (?, ?, ?) ON CONFLICT DO UPDATE "
+                "INSERT INTO journal_pieces VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE "
                 "SET last_entry=max(last_entry, excluded.last_entry)",
-                [(mock, d, entry_id) for mock, d, _ in new],
+                new,
             )
-            known.update(d for _, d, _ in new)
+        return dict.fromkeys([*stale, *(d for _, d, _, _ in new)], entry_id)
 
     def _trim(self, db: sqlite3.Connection, mock: str, limit: int) -> None:
         row = db.execute(
@@ -460,11 +495,9 @@ class MockStore:
             return
         db.execute("DELETE FROM journal WHERE mock=? AND id<=?", (mock, row[0]))
         db.execute(
-            "DELETE FROM journal_pieces WHERE mock=? AND digest IN "
-            "(SELECT digest FROM journal_piece_use WHERE mock=? AND last_entry<=?)",
-            (mock, mock, row[0]),
+            "DELETE FROM journal_pieces WHERE mock=? AND last_entry<=?",
+            (mock, row[0] - PIECE_GRACE),
         )
-        db.execute("DELETE FROM journal_piece_use WHERE mock=? AND last_entry<=?", (mock, row[0]))
 
     def journal(self, mock: str, limit: int) -> list[dict[str, Any]]:
         db = self._connection()
@@ -475,12 +508,12 @@ class MockStore:
                 (mock, limit),
             ).fetchall()
             found = [(orjson.loads(entry), orjson.loads(refs or "[]")) for entry, refs in rows]
-            digests = {d for _, refs in found for _, ds in refs for d in ds}
+            digests = {d for _, refs in found for d in pieces.digests(refs)}
             texts = self._piece_texts(db, mock, digests)
         finally:
             db.execute("COMMIT")
         for entry, refs in found:
-            pieces.put_back(entry, [(tuple(path), ds) for path, ds in refs], texts)
+            pieces.put_back(entry, refs, texts)
         return [entry for entry, _ in reversed(found)]
 
     @staticmethod
@@ -503,8 +536,12 @@ class MockStore:
 
     @staticmethod
     def _delete_journal(db: sqlite3.Connection, mock: str) -> None:
-        for table in ("journal", "journal_pieces", "journal_piece_use"):
+        """Every entry and piece of the mock; each process forgets the pieces it knew."""
+        for table in ("journal", "journal_pieces"):
             db.execute(f"DELETE FROM {table} WHERE mock=?", (mock,))
+        db.execute(
+            "INSERT INTO journal_clears VALUES (?, 1) ON CONFLICT DO UPDATE SET n=n+1", (mock,)
+        )
 
     # everything ----------------------------------------------------------------------------
     def reset(self, mock: str) -> None:

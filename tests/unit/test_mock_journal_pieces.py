@@ -13,7 +13,7 @@ from typing import Any
 
 from contracts.privacy import mask_repeated_pieces
 from mocks.kit.pieces import Pieces
-from mocks.kit.store import TRIM_EVERY, MockStore
+from mocks.kit.store import PIECE_GRACE, TRIM_EVERY, MockStore
 
 PATIENT = "191212121212"
 ANSWER = "".join(f"<record><id>{PATIENT}</id><n>{n}</n>{'x' * 200}</record>" for n in range(100))
@@ -70,28 +70,32 @@ def test_entries_read_back_exactly_as_recorded(tmp_path: Path) -> None:
     assert [list(e) for e in read] == [[*e, "at"] for e in expected]  # keys in the same order
 
 
-def test_a_distinct_piece_is_stored_once(tmp_path: Path) -> None:
+def test_a_piece_that_comes_again_is_stored_once(tmp_path: Path) -> None:
     path = tmp_path / "state.sqlite3"
     store = MockStore(path)
     for n in range(10):
         store.record("cosmic", _entry(n), limit=100)
     pieces_per_answer = len(_entry(0)["response"]["body"])
-    # the request's one piece, the answer's common pieces once, its last piece per answer
-    assert _rows(path, "journal_pieces", "cosmic") == 1 + (pieces_per_answer - 1) + 10
+    # the request's one piece and the answer's common ones; each answer's last piece (its log
+    # id) stays in its entry
+    assert _rows(path, "journal_pieces", "cosmic") == 1 + (pieces_per_answer - 1)
 
 
 def test_trimming_takes_the_pieces_only_trimmed_entries_used(tmp_path: Path) -> None:
     path = tmp_path / "state.sqlite3"
     store = MockStore(path)
-    for n in range(TRIM_EVERY * 3):
-        store.record("cosmic", _entry(n, answer=f"<only>{n}</only>"), limit=10)
+    count = PIECE_GRACE * 4
+    for n in range(count):  # each answer twice: its common pieces are stored on their own
+        store.record("cosmic", _entry(n, answer=f"<only>{n // 2:05}</only>" * 60), limit=10)
     kept = store.journal("cosmic", limit=10)
     assert [e["response"]["body"] for e in kept] == [
-        f"<only>{n}</only><logId>mock-{n}</logId>"
-        for n in range(TRIM_EVERY * 3 - 10, TRIM_EVERY * 3)
+        f"<only>{n // 2:05}</only>" * 60 + f"<logId>mock-{n}</logId>"
+        for n in range(count - 10, count)
     ]
-    # each entry: its own answer piece, plus the request's piece they all share
-    assert _rows(path, "journal_pieces", "cosmic") == _rows(path, "journal", "cosmic") + 1
+    shared_per_answer = len(_entry(0, answer="<only>00000</only>" * 60)["response"]["body"]) - 1
+    # pieces outlive their last entry by at most PIECE_GRACE entries (and one trim's worth)
+    newest_answers = (10 + TRIM_EVERY + PIECE_GRACE) // 2 + 1
+    assert 1 < _rows(path, "journal_pieces", "cosmic") <= 1 + newest_answers * shared_per_answer
 
 
 def test_clear_and_reset_take_the_pieces_of_that_mock_only(tmp_path: Path) -> None:
@@ -103,7 +107,7 @@ def test_clear_and_reset_take_the_pieces_of_that_mock_only(tmp_path: Path) -> No
     store.reset("nll")
     for mock in ("cosmic", "nll"):
         assert store.journal(mock, limit=10) == []
-        assert _rows(path, "journal_pieces", mock) == _rows(path, "journal_piece_use", mock) == 0
+        assert _rows(path, "journal_pieces", mock) == 0
     assert _without_at(store.journal("hkdb", limit=10)) == [_as_read(_entry(1))]
     store.record("cosmic", _entry(2), limit=10)  # pieces this store knew are stored afresh
     assert _without_at(store.journal("cosmic", limit=10)) == [_as_read(_entry(2))]
@@ -161,12 +165,34 @@ def test_no_identity_number_unmasked_in_the_file(tmp_path: Path) -> None:
     assert f"{PATIENT[:8]}****".encode() in stored
 
 
-def test_a_piece_another_process_stored_first_outlives_that_process_entry(tmp_path: Path) -> None:
+def _fill(store: MockStore, ids: range, limit: int) -> None:
+    for n in ids:
+        store.record("cosmic", _entry(n, answer=f"<filler>{n}</filler>"), limit=limit)
+
+
+def test_a_piece_another_process_stored_first_outlives_that_process_entries(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "state.sqlite3"
     first, second = MockStore(path), MockStore(path)  # as if two worker processes
-    first.record("cosmic", _entry(1), limit=TRIM_EVERY - 1)
-    second.record("cosmic", _entry(2), limit=TRIM_EVERY - 1)  # the same pieces, new to it
-    for n in range(3, TRIM_EVERY + 1):  # the trim at TRIM_EVERY drops the first entry only
-        first.record("cosmic", _entry(n, answer=f"<other>{n}</other>"), limit=TRIM_EVERY - 1)
-    kept = second.journal("cosmic", limit=TRIM_EVERY)
-    assert kept[0]["response"]["body"] == "".join(_entry(2)["response"]["body"])
+    end = PIECE_GRACE + 2 * TRIM_EVERY  # the trim then keeps only the entries from end - limit
+    limit = TRIM_EVERY + 10
+    first.record("cosmic", _entry(1), limit=limit)
+    first.record("cosmic", _entry(2), limit=limit)  # seen again: its common pieces stored
+    _fill(first, range(3, end - TRIM_EVERY - 1), limit)
+    second.record("cosmic", _entry(3), limit=limit)
+    second.record("cosmic", _entry(4), limit=limit)  # the same pieces, stored before it knew
+    _fill(first, range(end - TRIM_EVERY + 1, end + 1), limit)
+    kept = second.journal("cosmic", limit=limit)
+    assert "".join(_entry(4)["response"]["body"]) in [e["response"]["body"] for e in kept]
+
+
+def test_a_known_piece_trimmed_meanwhile_is_stored_afresh(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    first, second = MockStore(path), MockStore(path)
+    first.record("cosmic", _entry(1), limit=TRIM_EVERY)
+    first.record("cosmic", _entry(2), limit=TRIM_EVERY)
+    _fill(second, range(3, PIECE_GRACE + 3 * TRIM_EVERY + 1), TRIM_EVERY)  # trims them away
+    first.record("cosmic", _entry(3), limit=TRIM_EVERY)
+    newest = first.journal("cosmic", limit=1)
+    assert [e["response"]["body"] for e in newest] == ["".join(_entry(3)["response"]["body"])]
