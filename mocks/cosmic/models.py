@@ -313,6 +313,12 @@ class Record(BaseModel):
     def has_prescriber(self) -> bool:
         return not self.selfMedication or bool(self.prescriberName or self.prescriberHSAId)
 
+    @cached_property
+    def days(self) -> tuple[date, date | None]:
+        """The interval's days, for a request's datePeriod (asked per record and request)."""
+        first, last = self.interval()
+        return first.date(), last.date() if last else None
+
     def interval(self) -> tuple[datetime, datetime | None]:
         """When the record counts for a datePeriod: from its prescription time (the prescriber's
         authorTime, else startOfTreatment, else the registration's) to endOfTreatment."""
