@@ -122,7 +122,7 @@ class EntityView:
         row = self._execute(
             "SELECT doc FROM entities WHERE mock=? AND kind=? AND key=?", kind, key
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return orjson.loads(row[0]) if row else None
 
     def count(self, kind: str) -> int:
         (n,) = self._execute(
@@ -130,9 +130,26 @@ class EntityView:
         ).fetchone()
         return int(n)
 
-    def list(self, kind: str, where: Callable[[Document], bool] | None = None) -> list[Document]:
-        rows = self._execute("SELECT doc FROM entities WHERE mock=? AND kind=? ORDER BY key", kind)
-        docs = (json.loads(text) for (text,) in rows)
+    def list(
+        self,
+        kind: str,
+        where: Callable[[Document], bool] | None = None,
+        keys: tuple[str, str] | None = None,
+    ) -> list[Document]:
+        """`keys` (low, high): only entities whose key is at least low and below high, read
+        from SQLite's index rather than decoded and filtered one by one."""
+        if keys is None:
+            rows = self._execute(
+                "SELECT doc FROM entities WHERE mock=? AND kind=? ORDER BY key", kind
+            )
+        else:
+            rows = self._execute(
+                "SELECT doc FROM entities WHERE mock=? AND kind=? AND key>=? AND key<? "
+                "ORDER BY key",
+                kind,
+                *keys,
+            )
+        docs = (orjson.loads(text) for (text,) in rows)
         return [doc for doc in docs if where is None or where(doc)]
 
 
