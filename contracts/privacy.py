@@ -39,11 +39,12 @@ def mask_text(text: str) -> str:
 _SAFE_CUT = re.compile(r"[^0-9+-]")
 
 
-def mask_repeated_text(text: str, piece: int = 4096) -> str:
+def mask_repeated_pieces(text: str, piece: int = 4096) -> list[str]:
     """mask_text for long texts that come again and again with small changes (a mock's answer
-    differs from the last one for the same patient only in its log id): masked in pieces of
-    about `piece` characters, each cut right before a _SAFE_CUT character, so the result is
-    exactly mask_text's, and each piece's masking is remembered."""
+    differs from the last one for the same patient only in its log id): the text masked in
+    pieces of about `piece` characters, each cut right before a _SAFE_CUT
+    character, so that together they are exactly mask_text's result, and each piece's masking
+    is remembered (the same masked piece comes back as the same string)."""
     out = []
     start = 0
     while start < len(text):
@@ -51,9 +52,24 @@ def mask_repeated_text(text: str, piece: int = 4096) -> str:
         end = len(text) if cut is None else cut.start()
         out.append(_masked_piece(text[start:end]))
         start = end
-    return "".join(out)
+    return out
 
 
 @lru_cache(maxsize=512)
 def _masked_piece(text: str) -> str:
+    return mask_text(text)
+
+
+# Longer texts are masked afresh: remembering them could hold megabytes.
+REMEMBERED_TEXT_CHARS = 512
+
+
+def mask_short_text(text: str) -> str:
+    """mask_text for short texts that come again and again (the same request headers on every
+    call): each one's masking is remembered."""
+    return _masked_short(text) if len(text) <= REMEMBERED_TEXT_CHARS else mask_text(text)
+
+
+@lru_cache(maxsize=1024)
+def _masked_short(text: str) -> str:
     return mask_text(text)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as ChecksumError
 
@@ -313,6 +313,12 @@ class Record(BaseModel):
     def has_prescriber(self) -> bool:
         return not self.selfMedication or bool(self.prescriberName or self.prescriberHSAId)
 
+    @cached_property
+    def days(self) -> tuple[date, date | None]:
+        """The interval's days, for a request's datePeriod (asked per record and request)."""
+        first, last = self.interval()
+        return first.date(), last.date() if last else None
+
     def interval(self) -> tuple[datetime, datetime | None]:
         """When the record counts for a datePeriod: from its prescription time (the prescriber's
         authorTime, else startOfTreatment, else the registration's) to endOfTreatment."""
@@ -364,8 +370,6 @@ class CosmicDataset(BaseModel):
     sourceSystemHSAId: str = "SE2321000057-7P8R"
     patients: list[Patient] = []
     scheduling: SchedulingDataset = Field(default_factory=SchedulingDataset)  # web booking
-    # Each record's XML, rendered and validated once per dataset version (see responses.py).
-    _rendered: dict[int, bytes] = PrivateAttr(default_factory=dict)
 
     @field_validator("patients")
     @classmethod
@@ -381,6 +385,13 @@ class CosmicDataset(BaseModel):
     @cached_property
     def by_patient(self) -> dict[str, Patient]:
         return {p.id: p for p in self.patients}
+
+    @cached_property
+    def _rendered(self) -> dict[int, bytes]:
+        """Each record's XML, rendered and validated once per dataset version (responses.py).
+        A plain attribute once computed: a pydantic private attribute is read through the
+        model's __getattr__, several microseconds per record and request."""
+        return {}
 
     def rendered(self, record: Record, render: Callable[[Record], bytes]) -> bytes:
         key = id(record)

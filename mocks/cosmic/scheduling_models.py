@@ -170,10 +170,9 @@ class SchedulingBackend:
     # reads -----------------------------------------------------------------------------------
     def slots(self, facility: str, first: date, last: date) -> list[dict[str, Any]]:
         """Every slot of the facility (free or booked) starting on first..last, by start."""
-        low, high = f"{first:%Y%m%d}", f"{last + timedelta(days=1):%Y%m%d}"
-        return self.store.entities(self.mock).list(
-            slot_kind(facility), lambda s: low <= s["start"] < high
-        )
+        # a slot's key begins with its start (slot_key), so the days are a range of keys
+        days = f"{first:%Y%m%d}", f"{last + timedelta(days=1):%Y%m%d}"
+        return self.store.entities(self.mock).list(slot_kind(facility), keys=days)
 
     def booking(self, booking_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """(booking, its slot), or None."""

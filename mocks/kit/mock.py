@@ -28,10 +28,11 @@ from flask import Blueprint, Response, request
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from contracts.privacy import mask_repeated_text, mask_text
+from contracts.privacy import mask_repeated_pieces, mask_short_text, mask_text
 from contracts.upstream import Upstream
 from mocks.kit import rules
 from mocks.kit.config import MockConfig
+from mocks.kit.pieces import Pieces
 from mocks.kit.store import Entities, MockStore
 
 log = logging.getLogger("etjanst.mocks")
@@ -300,7 +301,7 @@ class Mock(ABC):
             "method": request.method,
             "path": request.path,
             "query": mask_text(request.query_string.decode("utf-8", "replace")),
-            "headers": {k: mask_text(v) for k, v in request.headers.items()},
+            "headers": {k: mask_short_text(v) for k, v in request.headers.items()},
             "body": _journal_text(sent[: limit * 4], limit),
         }
         exchange["response"] = {
@@ -318,14 +319,15 @@ class Mock(ABC):
 _PENDING_ENTRY = "_pending_entry"  # the journal id of a hang's entry, while it lasts
 
 
-def _journal_text(data: bytes, limit: int) -> str:
+def _journal_text(data: bytes, limit: int) -> Pieces:
     """A body as the journal keeps it: decoded, cut at `limit` characters, identity numbers
     masked. Masking tens of kilobytes afresh was a fifth of the mock's time per request; the
-    same answers come again and again, so the masked pieces are remembered."""
+    same answers come again and again, so the masked pieces are remembered, and the store
+    writes each distinct piece once."""
     text = data.decode("utf-8", "replace")
     if len(text) > limit:
         text = text[:limit] + f"...[{len(text) - limit} more characters not kept]"
-    return mask_repeated_text(text)
+    return Pieces(mask_repeated_pieces(text))
 
 
 def _drop_connection() -> None:

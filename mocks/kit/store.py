@@ -49,6 +49,7 @@ from typing import Any
 
 import orjson
 
+from mocks.kit import pieces
 from mocks.kit.versions import SharedVersion
 
 SCHEMA = """
@@ -57,13 +58,27 @@ CREATE TABLE IF NOT EXISTS dataset_versions (n INTEGER PRIMARY KEY AUTOINCREMENT
 CREATE TABLE IF NOT EXISTS rules (
     id INTEGER PRIMARY KEY AUTOINCREMENT, mock TEXT, kind TEXT, spec TEXT, remaining INTEGER
 );
-CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY AUTOINCREMENT, mock TEXT, entry TEXT);
+CREATE TABLE IF NOT EXISTS journal (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, mock TEXT, entry TEXT, pieces TEXT
+);
 CREATE INDEX IF NOT EXISTS journal_by_mock ON journal (mock, id);
+CREATE TABLE IF NOT EXISTS journal_pieces (
+    mock TEXT, digest TEXT, last_entry INTEGER NOT NULL, text TEXT NOT NULL,
+    PRIMARY KEY (mock, digest)
+);
+CREATE TABLE IF NOT EXISTS journal_clears (mock TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS entities (
     mock TEXT, kind TEXT, key TEXT, doc TEXT NOT NULL, PRIMARY KEY (mock, kind, key)
 );
 """
 TRIM_EVERY = 50
+# Digests of journal pieces a store remembers as stored, by mock, before it starts afresh.
+MAX_KNOWN_PIECES = 4096
+# How many entries (counted across mocks) a journal piece may be used without being marked
+# again, and so how long it outlives the last entry that uses it (see _use_pieces).
+PIECE_GRACE = 500
+# Bound parameters per query reading pieces, far below SQLite's limit.
+PIECES_PER_QUERY = 500
 # Long enough for any queue of short transactions, short enough that a stuck writer shows as an
 # error ("database is locked") well before gunicorn's worker timeout (60 s) kills the worker.
 BUSY_TIMEOUT_S = 10.0
@@ -107,7 +122,7 @@ class EntityView:
         row = self._execute(
             "SELECT doc FROM entities WHERE mock=? AND kind=? AND key=?", kind, key
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return orjson.loads(row[0]) if row else None
 
     def count(self, kind: str) -> int:
         (n,) = self._execute(
@@ -115,9 +130,26 @@ class EntityView:
         ).fetchone()
         return int(n)
 
-    def list(self, kind: str, where: Callable[[Document], bool] | None = None) -> list[Document]:
-        rows = self._execute("SELECT doc FROM entities WHERE mock=? AND kind=? ORDER BY key", kind)
-        docs = (json.loads(text) for (text,) in rows)
+    def list(
+        self,
+        kind: str,
+        where: Callable[[Document], bool] | None = None,
+        keys: tuple[str, str] | None = None,
+    ) -> list[Document]:
+        """`keys` (low, high): only entities whose key is at least low and below high, read
+        from SQLite's index rather than decoded and filtered one by one."""
+        if keys is None:
+            rows = self._execute(
+                "SELECT doc FROM entities WHERE mock=? AND kind=? ORDER BY key", kind
+            )
+        else:
+            rows = self._execute(
+                "SELECT doc FROM entities WHERE mock=? AND kind=? AND key>=? AND key<? "
+                "ORDER BY key",
+                kind,
+                *keys,
+            )
+        docs = (orjson.loads(text) for (text,) in rows)
         return [doc for doc in docs if where is None or where(doc)]
 
 
@@ -186,8 +218,17 @@ class MockStore:
         # (shared version, the (mock, kind) pairs that had rules then)
         self._rule_kinds: tuple[int, frozenset[tuple[str, str]]] | None = None
         self.version = SharedVersion(path.with_name(path.name + ".version"))
+        # by mock: the journal's clear count and the pieces this process stored or marked
+        # since, with the entry that did (see _use_pieces)
+        self._known_pieces: dict[str, tuple[int, dict[str, int]]] = {}
+        # digests of journal pieces this process has seen, stored or not
+        self._seen_pieces: set[str] = set()
         with self._connection() as db:
             db.executescript(SCHEMA)
+        with self._transaction() as db:
+            columns = {row[1] for row in db.execute("PRAGMA table_info(journal)")}
+            if "pieces" not in columns:  # a state file from before journal pieces
+                db.execute("ALTER TABLE journal ADD COLUMN pieces TEXT")
 
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection, opened in this process."""
@@ -369,51 +410,162 @@ class MockStore:
         return kinds
 
     # journal -------------------------------------------------------------------------------
+    # An entry's long texts (Pieces) are stored once per distinct piece (mocks/kit/pieces.py):
+    # journal_pieces holds each piece's text and the newest entry marked as using it, so that
+    # trimming entries removes the pieces only they used. An entry and the pieces it names are
+    # written in one write transaction, as are a trim and a clear, so that no entry ever names a
+    # piece a concurrent trim or clear removed.
     def record(self, mock: str, entry: dict[str, Any], limit: int) -> int:
         """The entry's id, for `rewrite`."""
-        entry = {**entry, "at": datetime.now(UTC).isoformat(timespec="milliseconds")}
-        db = self._connection()
-        cursor = db.execute(
-            "INSERT INTO journal (mock, entry) VALUES (?, ?)", (mock, _journal_json(entry))
-        )
-        if (cursor.lastrowid or 0) % TRIM_EVERY == 0:
-            self._trim(mock, limit)
-        return cursor.lastrowid or 0
+        with self._transaction() as db:
+            entry_id, known, marked = self._write_entry(db, mock, None, entry)
+            if entry_id % TRIM_EVERY == 0:
+                self._trim(db, mock, limit)
+        known.update(marked)  # only once committed
+        return entry_id
 
     def rewrite(self, mock: str, entry_id: int, entry: dict[str, Any]) -> None:
         """Replace an entry (one recorded while its answer was pending); gone: nothing."""
-        entry = {**entry, "at": datetime.now(UTC).isoformat(timespec="milliseconds")}
-        self._connection().execute(
-            "UPDATE journal SET entry=? WHERE mock=? AND id=?",
-            (_journal_json(entry), mock, entry_id),
-        )
+        with self._transaction() as db:
+            if not db.execute(
+                "SELECT 1 FROM journal WHERE mock=? AND id=?", (mock, entry_id)
+            ).fetchone():
+                return
+            _, known, marked = self._write_entry(db, mock, entry_id, entry)
+        known.update(marked)
 
-    def _trim(self, mock: str, limit: int) -> None:
-        db = self._connection()
+    def _write_entry(
+        self, db: sqlite3.Connection, mock: str, entry_id: int | None, entry: dict[str, Any]
+    ) -> tuple[int, dict[str, int], dict[str, int]]:
+        """Store the entry as `entry_id` (None: a new one) with its pieces: its id, this
+        process's known pieces and what to add to them once the transaction commits."""
+        entry = {**entry, "at": datetime.now(UTC).isoformat(timespec="milliseconds")}
+        emptied, refs, texts = pieces.take_out(entry)
+        known = self._known(db, mock)
+        # a piece seen for the first time stays in the entry: most never come again (the one
+        # with the log id), and one stored on its own costs a row to write and one to trim
+        shared = {d for d in texts if d in known or d in self._seen_pieces}
+        if len(self._seen_pieces) > MAX_KNOWN_PIECES:
+            self._seen_pieces.clear()
+        self._seen_pieces.update(texts)
+        cursor = db.execute(
+            "INSERT OR REPLACE INTO journal VALUES (?, ?, ?, ?)",
+            (
+                entry_id,
+                mock,
+                _journal_json(emptied),
+                _journal_json(pieces.kept_in_entry(refs, texts, shared)),
+            ),
+        )
+        entry_id = cursor.lastrowid or 0
+        stored = {d: texts[d] for d in shared}
+        return entry_id, known, self._use_pieces(db, mock, entry_id, stored, known)
+
+    def _known(self, db: sqlite3.Connection, mock: str) -> dict[str, int]:
+        """The pieces this process knows are stored, forgotten when the journal was cleared."""
+        row = db.execute("SELECT n FROM journal_clears WHERE mock=?", (mock,)).fetchone()
+        clears = row[0] if row else 0
+        found = self._known_pieces.get(mock)
+        if found is None or found[0] != clears or len(found[1]) > MAX_KNOWN_PIECES:
+            found = self._known_pieces[mock] = (clears, {})
+        return found[1]
+
+    @staticmethod
+    def _use_pieces(
+        db: sqlite3.Connection,
+        mock: str,
+        entry_id: int,
+        texts: dict[str, str],
+        known: dict[str, int],
+    ) -> dict[str, int]:
+        """Store the entry's pieces or mark them as used by it; the pieces marked.
+
+        A trim removes the pieces last marked PIECE_GRACE entries before the oldest entry it
+        keeps. So a piece this process stored or marked fewer than PIECE_GRACE entries ago is
+        still there (every trim so far kept entries newer than that), and is used as it is: most
+        requests write nothing but their entry and the one piece that changed (the log id).
+        Older ones are marked again in one statement; one of them gone: all stored afresh."""
+        stale = [d for d in texts if d in known and known[d] < entry_id - PIECE_GRACE]
+        if stale:
+            marks = ",".join("?" * len(stale))
+            updated = db.execute(
+                "UPDATE journal_pieces SET last_entry=max(last_entry, ?) "
+                f"WHERE mock=? AND digest IN ({marks})",
+                (entry_id, mock, *stale),
+            ).rowcount
+            if updated != len(stale):
+                known.clear()
+        new = [(mock, d, entry_id, text) for d, text in texts.items() if d not in known]
+        if new:
+            db.executemany(
+                "INSERT INTO journal_pieces VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE "
+                "SET last_entry=max(last_entry, excluded.last_entry)",
+                new,
+            )
+        return dict.fromkeys([*stale, *(d for _, d, _, _ in new)], entry_id)
+
+    def _trim(self, db: sqlite3.Connection, mock: str, limit: int) -> None:
         row = db.execute(
             "SELECT id FROM journal WHERE mock=? ORDER BY id DESC LIMIT 1 OFFSET ?", (mock, limit)
         ).fetchone()
-        if row is not None:
-            db.execute("DELETE FROM journal WHERE mock=? AND id<=?", (mock, row[0]))
+        if row is None:
+            return
+        db.execute("DELETE FROM journal WHERE mock=? AND id<=?", (mock, row[0]))
+        db.execute(
+            "DELETE FROM journal_pieces WHERE mock=? AND last_entry<=?",
+            (mock, row[0] - PIECE_GRACE),
+        )
 
     def journal(self, mock: str, limit: int) -> list[dict[str, Any]]:
-        rows = (
-            self._connection()
-            .execute(
-                "SELECT entry FROM journal WHERE mock=? ORDER BY id DESC LIMIT ?", (mock, limit)
+        db = self._connection()
+        db.execute("BEGIN")  # entries and their pieces as of one moment
+        try:
+            rows = db.execute(
+                "SELECT entry, pieces FROM journal WHERE mock=? ORDER BY id DESC LIMIT ?",
+                (mock, limit),
+            ).fetchall()
+            found = [(orjson.loads(entry), orjson.loads(refs or "[]")) for entry, refs in rows]
+            digests = {d for _, refs in found for d in pieces.digests(refs)}
+            texts = self._piece_texts(db, mock, digests)
+        finally:
+            db.execute("COMMIT")
+        for entry, refs in found:
+            pieces.put_back(entry, refs, texts)
+        return [entry for entry, _ in reversed(found)]
+
+    @staticmethod
+    def _piece_texts(db: sqlite3.Connection, mock: str, digests: set[str]) -> dict[str, str]:
+        wanted = list(digests)
+        texts: dict[str, str] = {}
+        for start in range(0, len(wanted), PIECES_PER_QUERY):
+            chunk = wanted[start : start + PIECES_PER_QUERY]
+            rows = db.execute(
+                "SELECT digest, text FROM journal_pieces "
+                f"WHERE mock=? AND digest IN ({','.join('?' * len(chunk))})",
+                (mock, *chunk),
             )
-            .fetchall()
-        )
-        return [orjson.loads(text) for (text,) in reversed(rows)]
+            texts.update(rows)
+        return texts
 
     def clear_journal(self, mock: str) -> None:
-        self._connection().execute("DELETE FROM journal WHERE mock=?", (mock,))
+        with self._transaction() as db:
+            self._delete_journal(db, mock)
+
+    @staticmethod
+    def _delete_journal(db: sqlite3.Connection, mock: str) -> None:
+        """Every entry and piece of the mock; each process forgets the pieces it knew."""
+        for table in ("journal", "journal_pieces"):
+            db.execute(f"DELETE FROM {table} WHERE mock=?", (mock,))
+        db.execute(
+            "INSERT INTO journal_clears VALUES (?, 1) ON CONFLICT DO UPDATE SET n=n+1", (mock,)
+        )
 
     # everything ----------------------------------------------------------------------------
     def reset(self, mock: str) -> None:
         with self._transaction() as db:
-            for table in ("datasets", "entities", "rules", "journal"):
+            for table in ("datasets", "entities", "rules"):
                 db.execute(f"DELETE FROM {table} WHERE mock=?", (mock,))
+            self._delete_journal(db, mock)
         self._cache.pop(mock, None)
         self.version.bump()
 
