@@ -10,14 +10,12 @@ be too new for its counter (it is then read once more), never too old."""
 
 from __future__ import annotations
 
-import fcntl
 import mmap
 import os
 import struct
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+
+from mocks.kit.locks import ProcessesLock
 
 _COUNTER = struct.Struct("<Q")
 
@@ -25,12 +23,11 @@ _COUNTER = struct.Struct("<Q")
 class SharedVersion:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        self._threads = threading.Lock()
-        with self._locked():
-            if os.fstat(self._fd).st_size < _COUNTER.size:
-                os.ftruncate(self._fd, _COUNTER.size)  # a new file reads as version 0
-        self._map = mmap.mmap(self._fd, _COUNTER.size)
+        self._lock = ProcessesLock(path)
+        with self._lock.held():
+            if os.fstat(self._lock.fd).st_size < _COUNTER.size:
+                os.ftruncate(self._lock.fd, _COUNTER.size)  # a new file reads as version 0
+        self._map = mmap.mmap(self._lock.fd, _COUNTER.size)
 
     def current(self) -> int:
         """The counter now. An aligned 8-byte read; even torn by a bump in another process, it
@@ -39,14 +36,5 @@ class SharedVersion:
 
     def bump(self) -> None:
         """Tell every process that something they may have cached changed (after the commit)."""
-        with self._locked():
+        with self._lock.held():
             _COUNTER.pack_into(self._map, 0, self.current() + 1)
-
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        with self._threads:
-            fcntl.lockf(self._fd, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.lockf(self._fd, fcntl.LOCK_UN)
