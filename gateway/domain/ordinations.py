@@ -1,19 +1,19 @@
 """The renew-prescription list: which earlier ordinations a citizen may pick to renew.
 
-Pure functions over plain dataclasses; `today` is always an argument.
+Pure functions over named tuples (a large answer has thousands of records, and a tuple is built
+in a third of a frozen dataclass's time); `today` is always an argument.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 WINDOW_YEARS = 5
 
 
-@dataclass(frozen=True)
-class Drug:
+class Drug(NamedTuple):
     """What a record says about the drug, each field as the contract carries it (None if absent)."""
 
     npl_name: str | None = None  # drug/drug/nplId/displayName
@@ -50,8 +50,7 @@ class Drug:
         return f"{number} {self.strength_unit}".strip() if self.strength_unit else number
 
 
-@dataclass(frozen=True)
-class MedicationRecord:
+class MedicationRecord(NamedTuple):
     """One GetMedicationHistory record, in the domain's terms."""
 
     prescription_id: str
@@ -71,8 +70,7 @@ class MedicationRecord:
         return self.chain_id or f"prescription:{self.prescription_id}"
 
 
-@dataclass(frozen=True)
-class Ordination:
+class Ordination(NamedTuple):
     """One entry of the list the citizen picks from."""
 
     id: str
@@ -116,9 +114,10 @@ def renewable(
     for record in records:
         if record.nullified or not record.approved_for_patient:
             continue
-        current = latest.get(record.chain_key)
+        key = record.chain_key
+        current = latest.get(key)
         if current is None or _order(record) > _order(current):
-            latest[record.chain_key] = record
+            latest[key] = record
     start = window_start(today)
     listed = [
         _ordination(record)
