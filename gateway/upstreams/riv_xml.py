@@ -99,15 +99,13 @@ def number(text: str | None) -> float | None:
 
 
 def timestamp(text: str | None) -> datetime | None:
-    """YYYYMMDDhhmmss; None when absent or not a real moment. Sliced rather than strptime'd:
-    strptime costs about ten times as much, and a large answer has thousands of these."""
+    """YYYYMMDDhhmmss; None when absent or not a real moment. Read as ISO 8601's basic format
+    (YYYYMMDDThhmmss) by datetime.fromisoformat, the cheapest exact reader: strptime costs
+    about twenty times as much, and a large answer has thousands of these."""
     if text is None or len(text) != 14 or not text.isdigit():
         return None
     try:
-        return datetime(
-            int(text[:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]),
-            int(text[12:]),
-        )  # fmt: skip
+        return datetime.fromisoformat(f"{text[:8]}T{text[8:]}")
     except ValueError:  # e.g. a 30 February or an hour 24
         return None
 
