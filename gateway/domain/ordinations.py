@@ -1,19 +1,19 @@
 """The renew-prescription list: which earlier ordinations a citizen may pick to renew.
 
-Pure functions over named tuples (a large answer has thousands of records, and a tuple is built
-in a third of a frozen dataclass's time); `today` is always an argument.
+Pure functions over plain dataclasses; `today` is always an argument.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import NamedTuple
 
 WINDOW_YEARS = 5
 
 
-class Drug(NamedTuple):
+@dataclass(frozen=True)
+class Drug:
     """What a record says about the drug, each field as the contract carries it (None if absent)."""
 
     npl_name: str | None = None  # drug/drug/nplId/displayName
@@ -50,7 +50,8 @@ class Drug(NamedTuple):
         return f"{number} {self.strength_unit}".strip() if self.strength_unit else number
 
 
-class MedicationRecord(NamedTuple):
+@dataclass(frozen=True)
+class MedicationRecord:
     """One GetMedicationHistory record, in the domain's terms."""
 
     prescription_id: str
@@ -70,7 +71,8 @@ class MedicationRecord(NamedTuple):
         return self.chain_id or f"prescription:{self.prescription_id}"
 
 
-class Ordination(NamedTuple):
+@dataclass(frozen=True)
+class Ordination:
     """One entry of the list the citizen picks from."""
 
     id: str

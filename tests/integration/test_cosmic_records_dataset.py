@@ -13,6 +13,7 @@ from gateway.domain.ordinations import Drug
 from gateway.upstreams.cosmic import parse_medication_history
 from gateway.upstreams.riv_xml import boolean, number, timestamp
 from tests.conftest import PNR_OID
+from tests.unit.test_cosmic_records import comparable
 
 NS = {"c": CORE_NS, "r": RESPONDER_NS}
 AUTHOR = "c:medicationMedicalRecordHeader/c:accountableHealthcareProfessional"
@@ -77,7 +78,7 @@ def test_every_record_of_the_default_dataset_reads_as_its_paths_say(
             for e in map(expected, answer.iterfind("r:medicationMedicalRecord", NS))
             if e is not None
         ]
-        got = [(*r[:-1], r.read_drug()) for r in parse_medication_history(answer).records]
+        got = [comparable(r) for r in parse_medication_history(answer).records]
         assert got == want
         compared += len(got)
     assert compared > 2000  # the large patient and every other one

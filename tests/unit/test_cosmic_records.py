@@ -3,13 +3,14 @@ hold), optional parts may be missing, and records the domain cannot use are skip
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 
 import pytest
 from lxml import etree
 
 from contracts.cosmic import CORE_NS, RESPONDER_NS
-from gateway.domain.ordinations import Drug
+from gateway.domain.ordinations import Drug, MedicationRecord
 from gateway.errors import UpstreamInvalidResponse
 from gateway.upstreams.cosmic import MedicationHistory, parse_medication_history
 
@@ -59,10 +60,14 @@ def answer(*records: str, code: str = "OK") -> etree._Element:
     )
 
 
+def comparable(record: MedicationRecord) -> tuple[object, ...]:
+    """A record's fields in order, its drug read."""
+    return (*(getattr(record, f.name) for f in fields(record)[:-1]), record.read_drug())
+
+
 def parsed(record: str) -> list[tuple[object, ...]]:
-    """Each record's fields with its drug read, comparable."""
     history: MedicationHistory = parse_medication_history(answer(record))
-    return [(*r[:-1], r.read_drug()) for r in history.records]
+    return [comparable(r) for r in history.records]
 
 
 CLEAN = [
