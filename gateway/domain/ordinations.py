@@ -116,9 +116,10 @@ def renewable(
     for record in records:
         if record.nullified or not record.approved_for_patient:
             continue
-        current = latest.get(record.chain_key)
+        key = record.chain_key
+        current = latest.get(key)
         if current is None or _order(record) > _order(current):
-            latest[record.chain_key] = record
+            latest[key] = record
     start = window_start(today)
     listed = [
         _ordination(record)

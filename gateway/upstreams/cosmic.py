@@ -30,7 +30,7 @@ from gateway.errors import UpstreamBusinessError, UpstreamInvalidResponse
 from gateway.upstreams.cosmic_scheduling import CONTRACTS as SCHEDULING
 from gateway.upstreams.cosmic_scheduling import CosmicScheduling
 from gateway.upstreams.http import UpstreamContext
-from gateway.upstreams.riv_xml import Elements, boolean, number, timestamp
+from gateway.upstreams.riv_xml import Elements, Paths, Subtree, boolean, number, timestamp
 from gateway.upstreams.settings import UpstreamSettings
 from gateway.upstreams.soap import RivSoapClient, SoapContract
 
@@ -106,55 +106,89 @@ def parse_medication_history(payload: etree._Element) -> MedicationHistory:
     return MedicationHistory(records=records, result_code=code, message=message)
 
 
-def _record(element: etree._Element) -> MedicationRecord | None:
-    record = CORE.children(element)
-    header = CORE.children(CORE.child(record, "medicationMedicalRecordHeader"))
-    author = CORE.children(CORE.child(header, "accountableHealthcareProfessional"))
-    body = CORE.children(CORE.child(record, "medicationMedicalRecordBody"))
-    prescription = CORE.children(CORE.child(body, "medicationPrescription"))
-    prescriber = CORE.children(CORE.child(prescription, "prescriber"))
+RECORD = Paths(
+    CORE_NS,
+    {
+        "medicationMedicalRecordHeader": {
+            "accountableHealthcareProfessional": {
+                "authorTime": "header_time",
+                # The care unit is the record header's: the contract forbids it in prescriber.
+                "healthcareProfessionalCareUnitHSAId": "unit",
+            },
+            "approvedForPatient": "approved",
+            "nullified": "nullified",
+        },
+        "medicationMedicalRecordBody": {
+            "medicationPrescription": {
+                "prescriptionId": {"root": "id_root", "extension": "id"},
+                "typeOfPrescription": "type",
+                "prescriptionChainId": {"root": "chain_root", "extension": "chain"},
+                "prescriber": {"authorTime": "time"},
+                "drug": Subtree("drug"),  # read only for the records that are listed
+            }
+        },
+    },
+)
+DRUG = Paths(
+    CORE_NS,
+    {
+        "drug": {
+            "nplId": {"displayName": "npl_name", "code": "npl_id"},
+            "atcCode": {"code": "atc_code"},
+            "pharmaceuticalForm": "form",
+            "strength": "strength",
+            "strengthUnit": "strength_unit",
+        },
+        "generics": {
+            "substance": "substance",
+            "form": "generic_form",
+            "strength": {"value": "generic_strength", "unit": "generic_strength_unit"},
+        },
+        "drugArticle": {"nplPackId": {"displayName": "pack_name"}},
+        "merchandise": {"articleNumber": {"displayName": "merchandise_name"}},
+        "unstructuredDrugInformation": {"unstructuredInformation": "unstructured"},
+    },
+)
 
-    authored_at = timestamp(CORE.text(prescriber, "authorTime") or CORE.text(author, "authorTime"))
-    prescription_id = CORE.text(prescription, "prescriptionId", "extension") or CORE.text(
-        prescription, "prescriptionId", "root"
-    )
+
+def _record(element: etree._Element) -> MedicationRecord | None:
+    get = RECORD.read(element).get
+    authored_at = timestamp(get("time") or get("header_time"))
+    prescription_id = get("id") or get("id_root")
     if authored_at is None or prescription_id is None:
         return None
-    chain_root = CORE.text(prescription, "prescriptionChainId", "root")
-    chain_ext = CORE.text(prescription, "prescriptionChainId", "extension")
-    chain = f"{chain_root or ''}/{chain_ext or ''}" if (chain_root or chain_ext) else None
-    # The care unit is the record header's: the contract forbids it in prescriber.
-    unit = CORE.text(author, "healthcareProfessionalCareUnitHSAId")
+    chain_root, chain_ext = get("chain_root"), get("chain")
+    unit = get("unit")
     return MedicationRecord(
         prescription_id=prescription_id,
-        chain_id=chain,
+        chain_id=f"{chain_root or ''}/{chain_ext or ''}" if (chain_root or chain_ext) else None,
         authored_at=authored_at,
         care_unit=unit.upper() if unit else None,
-        approved_for_patient=boolean(CORE.text(header, "approvedForPatient")),
-        nullified=boolean(CORE.text(header, "nullified")),
-        discontinuation=CORE.text(prescription, "typeOfPrescription") == "U",
-        read_drug=partial(_drug, CORE.child(prescription, "drug")),
+        approved_for_patient=boolean(get("approved")),
+        nullified=boolean(get("nullified")),
+        discontinuation=get("type") == "U",
+        read_drug=partial(_drug, get("drug")),
     )
 
 
 def _drug(element: etree._Element | None) -> Drug:
-    choice = CORE.children(element)
-    drug = CORE.children(CORE.child(choice, "drug"))
-    generics = CORE.children(CORE.child(choice, "generics"))
-    strength = number(CORE.text(drug, "strength"))
-    strength_unit = CORE.text(drug, "strengthUnit")
+    if element is None:
+        return Drug()
+    get = DRUG.read(element).get
+    strength = number(get("strength"))
+    strength_unit = get("strength_unit")
     if strength is None:
-        strength = number(CORE.text(generics, "strength", "value"))
-        strength_unit = CORE.text(generics, "strength", "unit")
+        strength = number(get("generic_strength"))
+        strength_unit = get("generic_strength_unit")
     return Drug(
-        npl_name=CORE.text(drug, "nplId", "displayName"),
-        pack_name=CORE.text(choice, "drugArticle", "nplPackId", "displayName"),
-        merchandise_name=CORE.text(choice, "merchandise", "articleNumber", "displayName"),
-        unstructured=CORE.text(choice, "unstructuredDrugInformation", "unstructuredInformation"),
-        generic_substance=CORE.text(generics, "substance"),
-        npl_id=CORE.text(drug, "nplId", "code"),
-        atc_code=CORE.text(drug, "atcCode", "code"),
-        form=CORE.text(drug, "pharmaceuticalForm") or CORE.text(generics, "form"),
+        npl_name=get("npl_name"),
+        pack_name=get("pack_name"),
+        merchandise_name=get("merchandise_name"),
+        unstructured=get("unstructured"),
+        generic_substance=get("substance"),
+        npl_id=get("npl_id"),
+        atc_code=get("atc_code"),
+        form=get("form") or get("generic_form"),
         strength=strength,
         strength_unit=strength_unit,
     )

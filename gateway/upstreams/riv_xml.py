@@ -4,11 +4,20 @@ client's own module."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any, Union
 
 from lxml import etree
 
 Children = dict[str, etree._Element]
+
+
+class Subtree(str):
+    """A field of a `Paths` spec that keeps the element itself, for reading later (or never)."""
+
+
+Spec = Mapping[str, Union[str, Subtree, "Spec"]]
 
 
 class Elements:
@@ -38,6 +47,50 @@ class Elements:
         return element.text.strip() or None
 
 
+class Paths:
+    """Reads the texts at fixed paths (local names of one namespace) below an element in a single
+    pass: each container's children are iterated once and dispatched on their tag, so a record
+    costs one visit per child instead of a lookup per field. Children the spec does not name are
+    skipped unread, whatever they hold. A path that occurs more than once counts its last
+    occurrence; a text that is absent or blank is no field at all.
+
+    The spec maps local names to a field name (the element's stripped text), to a `Subtree`
+    (the element itself) or to a nested spec."""
+
+    def __init__(self, namespace: str, spec: Spec) -> None:
+        self.table = self._compile(f"{{{namespace}}}", spec)
+
+    @classmethod
+    def _compile(cls, prefix: str, spec: Spec) -> dict[str, Any]:
+        return {
+            prefix + name: entry if isinstance(entry, str) else cls._compile(prefix, entry)
+            for name, entry in spec.items()
+        }
+
+    def read(self, element: etree._Element) -> dict[str, Any]:
+        """Field name -> text (str) or element (Subtree fields)."""
+        found: dict[str, Any] = {}
+        _walk(element, self.table, found)
+        return found
+
+
+def _walk(element: etree._Element, table: dict[str, Any], found: dict[str, Any]) -> None:
+    for child in element:
+        entry = table.get(child.tag)
+        if entry is None:
+            continue
+        if entry.__class__ is str:
+            text = child.text
+            if text is not None and (text := text.strip()):
+                found[entry] = text
+            else:
+                found.pop(entry, None)
+        elif entry.__class__ is Subtree:
+            found[entry] = child
+        else:
+            _walk(child, entry, found)
+
+
 def number(text: str | None) -> float | None:
     try:
         return float(text) if text is not None else None
@@ -46,15 +99,13 @@ def number(text: str | None) -> float | None:
 
 
 def timestamp(text: str | None) -> datetime | None:
-    """YYYYMMDDhhmmss; None when absent or not a real moment. Sliced rather than strptime'd:
-    strptime costs about ten times as much, and a large answer has thousands of these."""
+    """YYYYMMDDhhmmss; None when absent or not a real moment. Read as ISO 8601's basic format
+    (YYYYMMDDThhmmss) by datetime.fromisoformat, the cheapest exact reader: strptime costs
+    about twenty times as much, and a large answer has thousands of these."""
     if text is None or len(text) != 14 or not text.isdigit():
         return None
     try:
-        return datetime(
-            int(text[:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]),
-            int(text[12:]),
-        )  # fmt: skip
+        return datetime.fromisoformat(f"{text[:8]}T{text[8:]}")
     except ValueError:  # e.g. a 30 February or an hour 24
         return None
 

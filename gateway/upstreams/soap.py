@@ -7,16 +7,20 @@ does not cover. The RIV-TA HTTP headers and the correlation id come from one plu
 goes through the upstream's pool (http.py). A hot operation may build its request payload itself
 (`send_payload`); the envelope, SOAPAction and headers are the ones zeep would send. Replies
 are taken raw and read with lxml: faster than zeep's object mapping on large answers, and
-tolerant of elements our schema does not know, which are reported as drift instead.
+tolerant of elements our schema does not know, which are reported as drift instead. What an
+answer holds against the contract is worked out once per distinct answer (`_AnswerReader`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cachetools import LRUCache
 from lxml import etree
 from zeep import Client, Plugin, Settings
 from zeep.transports import Transport
@@ -41,6 +45,7 @@ from gateway.errors import (
     UpstreamInvalidResponse,
     UpstreamUnavailable,
 )
+from gateway.upstreams.free_text import free_text_names, without_texts
 from gateway.upstreams.http import (
     UNAVAILABLE_STATUSES,
     Received,
@@ -183,7 +188,7 @@ class RivSoapClient:
 
     def _reply(self, operation: str, received: Received) -> Reply:
         payload = self._payload(received)
-        drift = self._readers[operation].drift(payload)
+        drift = self._readers[operation].drift(payload, received.content)
         self.http.drift(operation, drift)
         return Reply(payload, drift)
 
@@ -217,10 +222,27 @@ class RivSoapClient:
 
 class _AnswerReader:
     """Finds what in an answer our contract does not describe: XSD violations (elements a newer
-    version added in our namespaces) and elements in namespaces the contract does not know."""
+    version added in our namespaces, values outside a pattern or an enumeration) and elements in
+    namespaces the contract does not know.
 
-    def __init__(self, schema: etree.XMLSchema, namespaces: Iterable[str]) -> None:
+    The verdict is remembered per distinct answer, keyed by a digest of its bytes without the
+    texts that differ on every answer and that the schema leaves free (RIV-TA's log id): an
+    upstream gives the same answer again and again (the same patient's list reloaded, the same
+    calendar asked for), and checking it costs as much as reading it. A shape of the answer
+    without its values would not do: the XSD constrains values in every record (timestamps,
+    enumerations, numbers), and gathering shape and values in Python costs as much as the check
+    itself. The memory is bounded by the number of findings remembered (`REMEMBERED`); every
+    answer that drifts is still reported, remembered or not."""
+
+    REMEMBERED = 4096  # findings plus one per answer
+    PER_ANSWER = frozenset({"logId"})  # texts that differ on every answer
+
+    def __init__(
+        self, schema: etree.XMLSchema, namespaces: Iterable[str], free: frozenset[str]
+    ) -> None:
+        """`free`: the local names whose text no schema rule constrains (free_text_names)."""
         self.schema = schema
+        self._per_answer = self.PER_ANSWER & free
         known = {f"k{i}": ns for i, ns in enumerate(sorted(namespaces))}
         # Counting is done in C; only when the counts differ are the strangers looked up.
         self._all = etree.XPath("count(descendant::*)")
@@ -228,14 +250,32 @@ class _AnswerReader:
             " + ".join(f"count(descendant::{prefix}:*)" for prefix in known), namespaces=known
         )
         self.namespaces = frozenset(namespaces)
+        self._verdicts: LRUCache[bytes, tuple[str, ...]] = LRUCache(
+            self.REMEMBERED, getsizeof=lambda found: 1 + len(found)
+        )
+        self._lock = threading.Lock()  # cachetools' caches are not thread-safe
 
     @classmethod
     def for_contract(cls, contract: SoapContract) -> _AnswerReader:
         return cls(
-            etree.XMLSchema(etree.parse(str(contract.schema), SAFE_PARSER)), contract.namespaces
+            etree.XMLSchema(etree.parse(str(contract.schema), SAFE_PARSER)),
+            contract.namespaces,
+            free_text_names(contract.schema),
         )
 
-    def drift(self, payload: etree._Element) -> list[str]:
+    def drift(self, payload: etree._Element, answer: bytes) -> list[str]:
+        """`payload`: the Body's element of `answer`, the bytes as received."""
+        key = hashlib.sha1(without_texts(answer, self._per_answer), usedforsecurity=False).digest()
+        with self._lock:
+            found = self._verdicts.get(key)
+        if found is None:
+            found = tuple(self._check(payload))
+            if 1 + len(found) <= self.REMEMBERED:
+                with self._lock:
+                    self._verdicts[key] = found
+        return list(found)
+
+    def _check(self, payload: etree._Element) -> list[str]:
         found = []
         if not self.schema.validate(payload):
             found = [f"line {e.line}: {e.message}" for e in self.schema.error_log]
