@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -31,20 +32,34 @@ class Server(BaseApplication):  # type: ignore[misc]
         return self.build()
 
 
-M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
+# glibc's mallopt parameters (malloc.h)
+M_MXFAST = 1
+M_ARENA_MAX = -8
 MALLOC_ARENAS = 2
 
 
-def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:
-    """What MALLOC_ARENA_MAX does, set in the master before the workers fork. glibc gives each
-    thread that allocates concurrently an arena of its own (up to 8 per core), and the large
-    answers (megabytes of XML per request) fragment them: in the soak (bench/soak.py) workers
-    of 8 threads levelled off at 257-294 MB, and at 145-198 MB with two arenas. Elsewhere than
-    glibc, nothing changes."""
+def tune_malloc(arenas: int = MALLOC_ARENAS) -> None:
+    """Set in the master before the workers fork; elsewhere than glibc, nothing changes.
+
+    - What MALLOC_ARENA_MAX does: glibc gives each thread that allocates concurrently an arena
+      of its own (up to 8 per core), and the large answers (megabytes of XML per request)
+      fragment them: in the soak (bench/soak.py) workers of 8 threads levelled off at 257-294
+      MB, and at 145-198 MB with two arenas.
+    - No fast bins (glibc.malloc.mxfast=0): freeing a large answer's tree (about 100,000 lxml
+      nodes) fills them, and the next allocations then pay to consolidate them, about 15 ms
+      per 2,000-record answer."""
     libc = ctypes.util.find_library("c")
     mallopt = getattr(ctypes.CDLL(libc), "mallopt", None) if libc else None
     if mallopt is not None:
         mallopt(M_ARENA_MAX, arenas)
+        mallopt(M_MXFAST, 0)
+
+
+def freeze_startup_objects() -> None:
+    """In each worker once its app is built: what start-up made (WSDLs, schemas, clients,
+    settings) lives as long as the worker, so the garbage collector stops scanning it in every
+    full collection, which the object churn of a large answer triggers."""
+    gc.freeze()
 
 
 def run(
@@ -66,8 +81,9 @@ def run(
         "loglevel": "info",
         # a worker that is gone must stop counting in the live-worker metrics
         "child_exit": lambda server, worker: multiprocess.mark_process_dead(worker.pid),
+        "post_worker_init": lambda worker: freeze_startup_objects(),
     }
     if access_log:
         options["accesslog"] = "-"
-    limit_malloc_arenas()
+    tune_malloc()
     Server(build, options).run()
