@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -42,6 +43,7 @@ CONTRACTS = {
 # The contract has no error codes: a slot that is gone is told in resultText ("tiden har blivit
 # upptagen av annan patient"), so these words in an ERROR of MakeBooking or UpdateBooking mean it.
 SLOT_GONE_WORDS = ("upptagen", "tiden finns inte")
+REMEMBERED_TIMESLOTS = 16_384  # timeslots read; the least recently listed go first
 
 
 class SlotGone(Exception):
@@ -199,7 +201,7 @@ def _outcome(
 def _timeslots(payload: etree._Element, interaction: SchedulingInteraction) -> list[Timeslot]:
     found, skipped = [], 0
     for element in payload.iterfind(f"{{{interaction.responder_ns}}}timeslotDetail"):
-        slot = _timeslot(_texts(element))
+        slot = _remembered_timeslot(tuple(_texts(element).items()))
         if slot is None:
             skipped += 1
         else:
@@ -222,6 +224,14 @@ def _texts(element: etree._Element) -> dict[str, str]:
         if text and (text := text.strip()) and isinstance(child.tag, str):
             texts[child.tag.removeprefix(CORE)] = text
     return texts
+
+
+@lru_cache(maxsize=REMEMBERED_TIMESLOTS)
+def _remembered_timeslot(fields: tuple[tuple[str, str], ...]) -> Timeslot | None:
+    """The same free slots are listed to citizen after citizen, and a Timeslot is immutable:
+    one read from the same fields is shared (reading the times and names cost more than
+    gathering the fields)."""
+    return _timeslot(dict(fields))
 
 
 def _timeslot(fields: dict[str, str]) -> Timeslot | None:
