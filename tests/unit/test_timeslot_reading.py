@@ -64,3 +64,13 @@ def test_a_slot_without_a_usable_time_is_skipped_every_time() -> None:
         assert _timeslots(_answer(broken, SLOT), GET_TIMESLOTS) == _timeslots(
             _answer(SLOT), GET_TIMESLOTS
         )
+
+
+def test_padded_texts_comments_and_foreign_elements_read_as_before() -> None:
+    payload = _answer({**SLOT, "performerName": "  Anna Lindqvist\n"})
+    detail = payload[0]
+    detail.insert(0, etree.Comment("a comment"))
+    etree.SubElement(detail, "{urn:example:extension}timeTypeID").text = "FOREIGN"
+    (slot,) = _timeslots(payload, GET_TIMESLOTS)
+    assert slot == _timeslots(_answer(SLOT), GET_TIMESLOTS)[0]
+    assert slot.time_type is not None and slot.time_type.id == "SSK20"
