@@ -3,6 +3,9 @@ and any field that differs is read anew."""
 
 from __future__ import annotations
 
+import logging
+
+import pytest
 from lxml import etree
 
 from contracts.cosmic.scheduling import CORE_NS, GET_TIMESLOTS
@@ -58,12 +61,16 @@ def test_any_field_that_differs_is_read_anew() -> None:
     assert booked.booking_id == "B-1"
 
 
-def test_a_slot_without_a_usable_time_is_skipped_every_time() -> None:
+def test_a_slot_without_a_usable_time_is_skipped_and_logged_every_time(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     broken = {**SLOT, "startTimeInclusive": "20261302080000"}
     for _ in range(2):
-        assert _timeslots(_answer(broken, SLOT), GET_TIMESLOTS) == _timeslots(
-            _answer(SLOT), GET_TIMESLOTS
-        )
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="etjanst.upstream"):
+            read = _timeslots(_answer(broken, SLOT), GET_TIMESLOTS)
+        assert read == _timeslots(_answer(SLOT), GET_TIMESLOTS)
+        assert "1 timeslot(s) without a usable time or unit skipped" in caplog.text
 
 
 def test_padded_texts_comments_and_foreign_elements_read_as_before() -> None:
