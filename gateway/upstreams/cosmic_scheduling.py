@@ -43,7 +43,7 @@ CONTRACTS = {
 # The contract has no error codes: a slot that is gone is told in resultText ("tiden har blivit
 # upptagen av annan patient"), so these words in an ERROR of MakeBooking or UpdateBooking mean it.
 SLOT_GONE_WORDS = ("upptagen", "tiden finns inte")
-REMEMBERED_TIMESLOTS = 16_384  # timeslots read; the least recently listed go first
+REMEMBERED_TIMESLOTS = 4_096  # timeslots read (about 3 KB each); the least recently listed go first
 
 
 class SlotGone(Exception):
