@@ -9,7 +9,11 @@ import pytest
 from lxml import etree
 
 from contracts.cosmic.scheduling import CORE_NS, GET_TIMESLOTS
-from gateway.upstreams.cosmic_scheduling import _timeslots
+from gateway.upstreams.cosmic_scheduling import (
+    REMEMBERED_TIMESLOTS,
+    _remembered_timeslot,
+    _timeslots,
+)
 
 R = GET_TIMESLOTS.responder_ns
 
@@ -81,3 +85,9 @@ def test_padded_texts_comments_and_foreign_elements_read_as_before() -> None:
     (slot,) = _timeslots(payload, GET_TIMESLOTS)
     assert slot == _timeslots(_answer(SLOT), GET_TIMESLOTS)[0]
     assert slot.time_type is not None and slot.time_type.id == "SSK20"
+
+
+def test_what_is_remembered_is_bounded() -> None:
+    many = [{**SLOT, "performerName": f"Läkare {n}"} for n in range(REMEMBERED_TIMESLOTS + 50)]
+    assert len(_timeslots(_answer(*many), GET_TIMESLOTS)) == len(many)
+    assert _remembered_timeslot.cache_info().currsize <= REMEMBERED_TIMESLOTS
