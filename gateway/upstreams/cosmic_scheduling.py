@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -42,6 +43,7 @@ CONTRACTS = {
 # The contract has no error codes: a slot that is gone is told in resultText ("tiden har blivit
 # upptagen av annan patient"), so these words in an ERROR of MakeBooking or UpdateBooking mean it.
 SLOT_GONE_WORDS = ("upptagen", "tiden finns inte")
+REMEMBERED_TIMESLOTS = 4_096  # timeslots read (about 3 KB each); the least recently listed go first
 
 
 class SlotGone(Exception):
@@ -199,7 +201,8 @@ def _outcome(
 def _timeslots(payload: etree._Element, interaction: SchedulingInteraction) -> list[Timeslot]:
     found, skipped = [], 0
     for element in payload.iterfind(f"{{{interaction.responder_ns}}}timeslotDetail"):
-        slot = _timeslot(_texts(element))
+        children = tuple([(c.tag, c.text) for c in element.iterchildren(etree.Element)])
+        slot = _remembered_timeslot(children)
         if slot is None:
             skipped += 1
         else:
@@ -213,15 +216,25 @@ def _timeslots(payload: etree._Element, interaction: SchedulingInteraction) -> l
     return found
 
 
-def _texts(element: etree._Element) -> dict[str, str]:
-    """A timeslot's fields in one pass: the stripped text of each child by local name, empty
-    ones left out (none of them repeats in the contract). A week's list has thousands."""
-    texts = {}
-    for child in element:
-        text = child.text
-        if text and (text := text.strip()) and isinstance(child.tag, str):
-            texts[child.tag.removeprefix(CORE)] = text
-    return texts
+Children = tuple[tuple[str, str | None], ...]  # each child element's tag and text, in order
+
+
+@lru_cache(maxsize=REMEMBERED_TIMESLOTS)
+def _remembered_timeslot(children: Children) -> Timeslot | None:
+    """The same free slots are listed to citizen after citizen, and a Timeslot is immutable:
+    one read from the same children is shared (reading the times and names costs more than
+    gathering the children's texts; a week's list has thousands)."""
+    return _timeslot(_fields(children))
+
+
+def _fields(children: Children) -> dict[str, str]:
+    """The stripped text of each child by local name, empty ones left out (none of them
+    repeats in the contract)."""
+    fields = {}
+    for tag, text in children:
+        if text and (text := text.strip()):
+            fields[tag.removeprefix(CORE)] = text
+    return fields
 
 
 def _timeslot(fields: dict[str, str]) -> Timeslot | None:
