@@ -91,6 +91,24 @@ class Call:
             raise InvalidMockResponse(errors[0])
         return element
 
+    def validated_children(self, element: etree._Element) -> bytes:
+        """The element (with children) validated, and its children's XML as it carries them:
+        the part of an answer that goes inside the element's answer_frame."""
+        whole = etree.tostring(self.validated(element))
+        return whole[whole.index(b">") + 1 : whole.rindex(b"</")]
+
+
+def answer_frame(schema: Schema, element: etree._Element) -> tuple[bytes, bytes]:
+    """An answer element without children, validated, as the bytes that go before and after its
+    children: for an answer assembled from parts validated one by one (Call.validated_children),
+    so that no request validates the whole answer."""
+    errors = schema.errors(element)
+    if errors:
+        raise InvalidMockResponse(errors[0])
+    element.text = ""  # serialised with an end tag to split at
+    start, end = etree.tostring(element).split(b"></", 1)
+    return start + b">", b"</" + end
+
 
 @dataclass(frozen=True)
 class SoapOperation:
