@@ -5,6 +5,7 @@ runs on this one thread and meets what it remembered."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,17 @@ def test_few_and_small_requests_are_kept() -> None:
     large = b" " * 10_001
     kept.put("Op", large, message)
     assert kept.get("Op", large) is None
+
+
+def test_each_thread_reads_only_what_it_remembered() -> None:
+    kept = ValidRequests()
+    message = read_envelope(
+        b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">'
+        b"<soap:Body><x/></soap:Body></soap:Envelope>"
+    )
+    kept.put("Op", b"<a/>", message)
+    seen: list[object] = []
+    other = threading.Thread(target=lambda: seen.append(kept.get("Op", b"<a/>")))
+    other.start()
+    other.join(timeout=30)
+    assert seen == [None] and kept.get("Op", b"<a/>") is message
