@@ -308,7 +308,7 @@ class ValidRequests:
     they are parsed and validated once. Per thread, as an lxml tree is best read by the thread
     that parsed it (handlers only read them); a few per thread, and only small ones."""
 
-    def __init__(self, size: int = 16, max_bytes: int = 16 * 1024) -> None:
+    def __init__(self, size: int = 16, max_bytes: int = 8 * 1024) -> None:
         self.size, self.max_bytes = size, max_bytes
         self._local = threading.local()
 
