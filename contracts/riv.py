@@ -84,7 +84,7 @@ class Envelope:
     payload: etree._Element  # the Body's one element: the operation, its answer or a Fault
 
     def header_text(self, tag: str) -> str | None:
-        element = None if self.header is None else self.header.find(tag)
+        element = None if self.header is None else next(self.header.iterchildren(tag), None)
         return element.text.strip() if element is not None and element.text else None
 
     @property
@@ -105,8 +105,16 @@ def read_envelope(data: bytes, max_elements: int = MAX_ELEMENTS) -> Envelope:
         raise EnvelopeError(f"a message of more than {max_elements} elements")
     if document.tag != f"{{{SOAP_ENV}}}Envelope":
         raise EnvelopeError("not a SOAP 1.1 Envelope")
-    body = document.find(f"{{{SOAP_ENV}}}Body")
-    children = [] if body is None else [c for c in body if isinstance(c.tag, str)]
+    # the first Header and the first Body, in one pass over the children (no path searches)
+    found: dict[str, etree._Element] = {}
+    for child in document.iterchildren(_HEADER, _BODY):
+        found.setdefault(child.tag, child)
+    body = found.get(_BODY)
+    children = [] if body is None else list(body.iterchildren(tag=etree.Element))
     if len(children) != 1:
         raise EnvelopeError("the SOAP Body must hold exactly one element")
-    return Envelope(header=document.find(f"{{{SOAP_ENV}}}Header"), payload=children[0])
+    return Envelope(header=found.get(_HEADER), payload=children[0])
+
+
+_HEADER = f"{{{SOAP_ENV}}}Header"
+_BODY = f"{{{SOAP_ENV}}}Body"

@@ -24,7 +24,10 @@ from mocks.kit.store import Entities
 
 
 def _patient(payload: etree._Element) -> str | None:
-    return payload.findtext(f"{{{RESPONDER_NS}}}patientId/{{{CORE_NS}}}id")
+    """patientId/id's text, as findtext gives it, without its path search (ElementPath)."""
+    found = next(payload.iterchildren(f"{{{RESPONDER_NS}}}patientId"), None)
+    element = None if found is None else next(found.iterchildren(f"{{{CORE_NS}}}id"), None)
+    return None if element is None else element.text or ""
 
 
 def _scheduling_backend(mock: CosmicMock) -> SchedulingBackend:

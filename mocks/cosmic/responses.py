@@ -30,23 +30,30 @@ R = f"{{{RESPONDER_NS}}}"
 C = f"{{{CORE_NS}}}"
 X = f"{{{EXTENSION_NS}}}"
 NSMAP = {"ns": RESPONDER_NS, "core": CORE_NS, "ext": EXTENSION_NS}
+Fields = dict[str, list[etree._Element]]  # a request's children by tag, in order
 
 
-def _text(fields: dict[str, etree._Element], tag: str, inner: str | None = None) -> str | None:
-    """The text of the request's child `tag` (or of that child's child `inner`), stripped."""
-    element = fields.get(tag)
+def _text(fields: Fields, tag: str, inner: str | None = None) -> str | None:
+    """The text of the request's first child `tag` (or of that child's child `inner`), stripped."""
+    found = fields.get(tag)
+    element = found[0] if found else None
     if element is not None and inner is not None:
         element = next(element.iterchildren(inner), None)
     value = None if element is None else element.text
     return value.strip() if value else None
 
 
-def _fields(request: etree._Element) -> dict[str, etree._Element]:
-    """The request's children by tag, the first of each: one pass instead of a path search
-    (ElementPath) per field."""
-    fields: dict[str, etree._Element] = {}
+def _texts(fields: Fields, tag: str) -> set[str]:
+    """The stripped texts of the request's children `tag`."""
+    return {e.text.strip() for e in fields.get(tag, ()) if e.text}
+
+
+def _fields(request: etree._Element) -> Fields:
+    """The request's children by tag: one pass instead of a path search (ElementPath) per
+    field."""
+    fields: Fields = {}
     for child in request.iterchildren(tag=etree.Element):
-        fields.setdefault(child.tag, child)
+        fields.setdefault(child.tag, []).append(child)
     return fields
 
 
@@ -69,15 +76,15 @@ def get_medication_history(call: Call) -> bytes:
 
     patient_id = _text(fields, f"{R}patientId", f"{C}id") or ""
     patient = dataset.by_patient.get(patient_id)
-    units = {u.text.strip().upper() for u in request.iterfind(f"{R}careUnitHSAId") if u.text}
-    givers = {g.text.strip().upper() for g in request.iterfind(f"{R}careGiverHSAId") if g.text}
+    units = {u.upper() for u in _texts(fields, f"{R}careUnitHSAId")}
+    givers = {g.upper() for g in _texts(fields, f"{R}careGiverHSAId")}
     start = _date(_text(fields, f"{R}datePeriod", f"{C}start"))
     end = _date(_text(fields, f"{R}datePeriod", f"{C}end"))
     status = _text(fields, f"{R}prescriptionStatus")
     chain = _text(fields, f"{R}prescriptionChainId", f"{C}extension") or _text(
         fields, f"{R}prescriptionChainId", f"{C}root"
     )
-    contacts = {c.text.strip() for c in request.iterfind(f"{R}careContactId") if c.text}
+    contacts = _texts(fields, f"{R}careContactId")
 
     # Nullified records are left out, as a real producer does (the contract forbids `nullified`).
     render = partial(_validated_record, call, patient)

@@ -12,7 +12,9 @@ book the same slot: the second one sees the first one's booking.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -118,6 +120,19 @@ class SchedulingDataset(BaseModel):
 
     def facility(self, hsa_id: str) -> Facility | None:
         return next((f for f in self.facilities if f.hsaId.upper() == hsa_id.upper()), None)
+
+    @cached_property
+    def _free_slots_xml(self) -> dict[tuple[str, ...], bytes]:
+        """Each free slot's XML, by (facility, start, performer, time type): at most one per
+        slot of the dataset, held as long as this version of it. A plain attribute once
+        computed, as CosmicDataset._rendered."""
+        return {}
+
+    def free_slot_xml(self, key: tuple[str, ...], render: Callable[[], bytes]) -> bytes:
+        found = self._free_slots_xml.get(key)
+        if found is None:
+            found = self._free_slots_xml[key] = render()
+        return found
 
 
 def seed(tx: Entities, document: Any) -> None:

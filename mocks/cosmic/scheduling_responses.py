@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import lru_cache, partial
 from typing import Any
 
 from lxml import etree
@@ -37,7 +38,7 @@ from mocks.cosmic.scheduling_models import (
     slot_key,
 )
 from mocks.kit.mock import ClientError
-from mocks.kit.soap import Call, Schema
+from mocks.kit.soap import Call, Schema, answer_frame
 
 C = f"{{{CORE_NS}}}"
 ACTOR = f"{{{INTEROPERABILITY_HEADERS_NS}}}Actor"
@@ -74,11 +75,29 @@ def get_subject_of_care_schedule(call: Call) -> bytes:
 
 
 def get_available_timeslots(call: Call) -> bytes:
+    """The free slots' XML, each rendered and validated once per dataset version (a free slot's
+    XML follows from its key and the dataset alone), inside a frame validated once."""
     request, backend, facility = _open(call, GET_TIMESLOTS, "healthcare_facility")
+    slots = [
+        backend.dataset.free_slot_xml(
+            (facility.hsaId, slot["start"], slot["performer"], slot["timeTypeId"]),
+            partial(_free_timeslot, call, facility, slot),
+        )
+        for slot in _free(request, GET_TIMESLOTS, backend, facility)
+    ]
+    start, end = _timeslots_frame(call.schema)
+    return start + b"".join(slots) + end
+
+
+def _free_timeslot(call: Call, facility: Facility, slot: dict[str, Any]) -> bytes:
     answer = _element(GET_TIMESLOTS, "GetAvailableTimeslotsResponse")
-    for slot in _free(request, GET_TIMESLOTS, backend, facility):
-        _timeslot(answer, "timeslotDetail", GET_TIMESLOTS, facility, slot, None)
-    return _done(call, answer)
+    _timeslot(answer, "timeslotDetail", GET_TIMESLOTS, facility, slot, None)
+    return call.validated_children(answer)
+
+
+@lru_cache(maxsize=8)
+def _timeslots_frame(schema: Schema) -> tuple[bytes, bytes]:
+    return answer_frame(schema, _element(GET_TIMESLOTS, "GetAvailableTimeslotsResponse"))
 
 
 def get_available_dates(call: Call) -> bytes:
