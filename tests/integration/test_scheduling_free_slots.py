@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 import requests
-import zeep
 from lxml import etree
 
-from contracts.cosmic.scheduling import BY_OPERATION, CORE_NS, GET_TIMESLOTS
+from contracts.cosmic.scheduling import CORE_NS, GET_TIMESLOTS
 from tests.conftest import TENHULT
+from tests.integration.scheduling_requests import post_scheduling
 
 PATIENT = "195211034573"
 HEADERS = {"LogicalAddress": TENHULT, "Actor": {"actorId": PATIENT, "actorType": "subject_of_care"}}
@@ -24,17 +24,7 @@ SLOT = {"startTimeInclusive": f"{DAY}090000", "performer": "SE2321000057-T1001"}
 @pytest.fixture
 def send(base_url: str, http: requests.Session) -> Callable[..., requests.Response]:
     def call(operation: str, **arguments: Any) -> requests.Response:
-        interaction = BY_OPERATION[operation]
-        client = zeep.Client(str(interaction.wsdl))
-        message = client.create_message(
-            client.service, operation, _soapheaders=HEADERS, **arguments
-        )
-        return http.post(
-            f"{base_url}/mocks/cosmic/{operation}/1/rivtabp21",
-            data=etree.tostring(message),
-            headers={"SOAPAction": f'"{interaction.soap_action}"', "Content-Type": "text/xml"},
-            timeout=10,
-        )
+        return post_scheduling(http, base_url, operation, HEADERS, **arguments)
 
     return call
 

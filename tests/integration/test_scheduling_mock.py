@@ -13,6 +13,7 @@ from lxml import etree
 
 from contracts.cosmic.scheduling import BY_OPERATION
 from tests.conftest import TENHULT
+from tests.integration.scheduling_requests import post_scheduling
 
 Send = Callable[..., requests.Response]
 PATIENT = "191212121212"
@@ -26,17 +27,7 @@ def send(
     """Build a request with zeep from our WSDL and post it straight to the mock."""
 
     def call(operation: str, headers: dict[str, object], **arguments: object) -> requests.Response:
-        interaction = BY_OPERATION[operation]
-        client = zeep.Client(str(interaction.wsdl))
-        message = client.create_message(
-            client.service, operation, _soapheaders=headers, **arguments
-        )
-        return http.post(
-            f"{base_url}/mocks/cosmic/{operation}/1/rivtabp21",
-            data=etree.tostring(message),
-            headers={"SOAPAction": f'"{interaction.soap_action}"', "Content-Type": "text/xml"},
-            timeout=10,
-        )
+        return post_scheduling(http, base_url, operation, headers, **arguments)
 
     return call
 
