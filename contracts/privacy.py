@@ -50,14 +50,9 @@ def mask_repeated_pieces(text: str, piece: int = 4096) -> list[str]:
     while start < len(text):
         cut = _SAFE_CUT.search(text, start + piece)
         end = len(text) if cut is None else cut.start()
-        out.append(_masked_piece(text[start:end]))
+        out.append(_remembered_mask(text[start:end]))
         start = end
     return out
-
-
-@lru_cache(maxsize=512)
-def _masked_piece(text: str) -> str:
-    return mask_text(text)
 
 
 # Longer texts are masked afresh: remembering them could hold megabytes.
@@ -67,9 +62,9 @@ REMEMBERED_TEXT_CHARS = 512
 def mask_short_text(text: str) -> str:
     """mask_text for short texts that come again and again (the same request headers on every
     call): each one's masking is remembered."""
-    return _masked_short(text) if len(text) <= REMEMBERED_TEXT_CHARS else mask_text(text)
+    return _remembered_mask(text) if len(text) <= REMEMBERED_TEXT_CHARS else mask_text(text)
 
 
-@lru_cache(maxsize=1024)
-def _masked_short(text: str) -> str:
+@lru_cache(maxsize=1536)  # answer pieces of about 4 KB, and short texts
+def _remembered_mask(text: str) -> str:
     return mask_text(text)

@@ -35,6 +35,7 @@ from contracts.riv import (
     XML_CONTENT_TYPE,
     EnvelopeError,
     NotWellFormed,
+    ThreadXPath,
     read_envelope,
 )
 from contracts.upstream import Upstream
@@ -245,8 +246,8 @@ class _AnswerReader:
         self._per_answer = self.PER_ANSWER & free
         known = {f"k{i}": ns for i, ns in enumerate(sorted(namespaces))}
         # Counting is done in C; only when the counts differ are the strangers looked up.
-        self._all = etree.XPath("count(descendant::*)")
-        self._known = etree.XPath(
+        self._all = ThreadXPath("count(descendant::*)")
+        self._known = ThreadXPath(
             " + ".join(f"count(descendant::{prefix}:*)" for prefix in known), namespaces=known
         )
         self.namespaces = frozenset(namespaces)

@@ -29,7 +29,7 @@ from contracts.cosmic.scheduling import (
     UPDATE_BOOKING,
     SchedulingInteraction,
 )
-from contracts.riv import INTEROPERABILITY_HEADERS_NS
+from contracts.riv import INTEROPERABILITY_HEADERS_NS, riv_date, riv_timestamp
 from mocks.cosmic.scheduling_models import (
     TS,
     Facility,
@@ -299,20 +299,7 @@ def _free(
 
 
 def _day(text: str | None) -> date:
-    return datetime.strptime(text or "", "%Y%m%d").date()
-
-
-def _slot_start(text: str) -> datetime:
-    """A stored slot's start (TS, as slot documents are written): sliced, as strptime costs
-    ten times more and runs for every slot of an answer."""
-    return datetime(
-        int(text[:4]),
-        int(text[4:6]),
-        int(text[6:8]),
-        int(text[8:10]),
-        int(text[10:12]),
-        int(text[12:14]),
-    )
+    return riv_date(text or "")
 
 
 def _time_type(facility: Facility, type_id: str) -> Any:
@@ -329,7 +316,7 @@ def _timeslot(
 ) -> None:
     """A TimeslotType in the contract's element order; flags only for a booked slot."""
     kind = _time_type(facility, slot["timeTypeId"])
-    start = _slot_start(slot["start"])
+    start = riv_timestamp(slot["start"])
     performer = next(p for p in facility.performers if p.id.upper() == slot["performer"].upper())
     element = _sub(parent, interaction, tag)
     fields: list[tuple[str, str | None]] = [
