@@ -9,6 +9,7 @@ import os
 import re
 import secrets
 import shutil
+import socket
 import sys
 import tempfile
 from datetime import timedelta
@@ -17,7 +18,7 @@ from typing import Any
 
 from contracts.registry import PRODUCED, UPSTREAMS
 from contracts.runner import GATEWAY_SUITE, SUITE_KINDS
-from etjanst.ports import PortUnavailable, ensure_free
+from etjanst.ports import LOOPBACK, PortUnavailable, listen
 from gateway.auth import mint_staff_token, mint_token
 from gateway.domain.identity import InvalidIdentityNumber, parse_identity
 from gateway.domain.staff import Role
@@ -81,10 +82,7 @@ def _guard_admin_api(settings: Settings, host: str) -> None:
 def _serve(args: argparse.Namespace, mocks_only: bool) -> int:
     settings = _settings(args.config)
     _guard_admin_api(settings, args.host)
-    try:
-        ensure_free(args.host, args.port)
-    except PortUnavailable as exc:
-        raise CliError(str(exc)) from exc
+    listener = _listen(args.host, args.port)
     if not settings.mocks.admin_token:
         print(
             "etjanst: WARNING the mocks' admin API has no credential: anyone on this machine "
@@ -107,21 +105,35 @@ def _serve(args: argparse.Namespace, mocks_only: bool) -> int:
 
     mocks_dir = state_dir(settings)
     base_url = loopback_url(args.host, args.port)
+    upstreams = None
     if mocks_only:
         what = f"mocks on {base_url}/mocks/" + _replayed(args.replay, settings, mocks_dir)
         build = lambda: mocks_only_app(settings, mocks_dir)  # noqa: E731
     else:
-        builtin = " (upstreams: the built-in mocks)" if uses_builtin_mocks(settings) else ""
+        builtin = ""
+        mocks_url = base_url
+        if uses_builtin_mocks(settings):
+            # the gateway's calls to the built-in mocks: a listener and threads of their own
+            upstreams = _listen(LOOPBACK, 0)
+            mocks_url = loopback_url(LOOPBACK, upstreams.getsockname()[1])
+            builtin = f" (upstreams: the built-in mocks, called on {mocks_url}/mocks/)"
         what = f"gateway on {base_url}/docs, mocks on {base_url}/mocks/{builtin}"
-        build = lambda: combined_app(settings, base_url, mocks_dir)  # noqa: E731
+        build = lambda: combined_app(settings, mocks_url, mocks_dir)  # noqa: E731
     print(f"etjanst: {what}", file=sys.stderr, flush=True)
     try:
-        run(build, args.host, args.port, args.workers, args.threads, args.timeout, args.access_log)
+        run(build, listener, args.workers, args.threads, args.timeout, args.access_log, upstreams)
     finally:
         shutil.rmtree(metrics_dir, ignore_errors=True)
         if settings.mocks.state_dir is None:
             shutil.rmtree(mocks_dir, ignore_errors=True)
     return 0
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    try:
+        return listen(host, port)
+    except PortUnavailable as exc:
+        raise CliError(str(exc)) from exc
 
 
 def _replayed(recording: Path | None, settings: Settings, mocks_dir: Path) -> str:
@@ -147,9 +159,9 @@ def _record(args: argparse.Namespace) -> int:
 
     try:
         recorder = Recorder(upstream, settings.upstream(upstream.name), args.out)
-        ensure_free(args.host, args.port)
-    except (ValueError, PortUnavailable) as exc:
+    except ValueError as exc:
         raise CliError(str(exc)) from exc
+    listener = _listen(args.host, args.port)
     proxy = loopback_url(args.host, args.port)
     print(
         f"etjanst record: {upstream.name} at {settings.upstream(upstream.name).url}, recorded "
@@ -157,7 +169,7 @@ def _record(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
-    run(lambda: recorder, args.host, args.port, 1, 8, args.timeout, access_log=False)
+    run(lambda: recorder, listener, 1, 8, args.timeout, access_log=False)
     return 0
 
 

@@ -3,6 +3,11 @@
 Each worker builds its own app after the fork; the mocks' shared state file is chosen before
 it, so every worker sees the same datasets, stubs, faults and journal. Metrics are kept in
 prometheus-client's multiprocess mode, so /metrics adds up every worker, whichever answers.
+
+The gateway calls the built-in mocks on a loopback listener of their own, served by threads of
+their own in every worker (`ApartPoolWorker`). Were they served by the threads that serve the
+gateway, a burst of gateway requests would take every thread, each waiting for a mock request
+queued behind it, until the upstream read timeout.
 """
 
 from __future__ import annotations
@@ -10,10 +15,13 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+import socket
 from collections.abc import Callable
+from concurrent import futures
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import ThreadWorker
 from prometheus_client import multiprocess
 
 from etjanst.server import WSGIApp
@@ -62,20 +70,53 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
+class ApartPoolWorker(ThreadWorker):  # type: ignore[misc]
+    """gthread, with a thread pool of its own (as many threads) for the connections that arrive
+    on `apart_address`; every other listener is served by gthread's own pool."""
+
+    apart_address: Any = None
+
+    def init_process(self) -> None:
+        self.apart_pool = futures.ThreadPoolExecutor(
+            max_workers=self.cfg.threads, thread_name_prefix="etjanst-upstream"
+        )
+        super().init_process()
+
+    def enqueue_req(self, conn: Any) -> None:
+        """gthread's own, but the pool is chosen by the listener the connection came in on."""
+        pool = self.apart_pool if conn.server == self.apart_address else self.tpool
+        done = pool.submit(self.handle, conn)
+        done.add_done_callback(lambda fut: self.method_queue.defer(self.finish_request, conn, fut))
+
+    def run(self) -> None:
+        try:
+            super().run()
+        finally:
+            self.apart_pool.shutdown(wait=False)
+
+
+def apart_for(listener: socket.socket) -> type[ApartPoolWorker]:
+    return type("ApartPoolWorker", (ApartPoolWorker,), {"apart_address": listener.getsockname()})
+
+
 def run(
     build: Callable[[], WSGIApp],
-    host: str,
-    port: int,
+    listener: socket.socket,
     workers: int,
     threads: int,
     timeout_s: int,
     access_log: bool,
+    apart: socket.socket | None = None,
 ) -> None:
+    """Serve `build`'s app on `listener` (and on `apart`, with threads of its own); gunicorn
+    takes both sockets over."""
+    worker_class = "gthread" if apart is None else apart_for(apart)
+    listeners = [listener] if apart is None else [listener, apart]
     options: dict[str, Any] = {
-        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "bind": [f"fd://{each.detach()}" for each in listeners],
         "workers": workers,
         "threads": threads,
-        "worker_class": "gthread",
+        "worker_class": worker_class,
         "timeout": timeout_s,
         "graceful_timeout": 5,
         "loglevel": "info",

@@ -12,6 +12,7 @@ import argparse
 from flask import Flask, Response
 
 from etjanst.gunicorn_runner import run
+from etjanst.ports import listen
 
 PATH = "/trivial"
 BODY = b'{"status":"ok"}'
@@ -39,7 +40,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--timeout", type=int, default=60)  # etjanst up's default
     args = parser.parse_args()
-    run(create_app, args.host, args.port, args.workers, args.threads, args.timeout, False)
+    listener = listen(args.host, args.port)
+    run(create_app, listener, args.workers, args.threads, args.timeout, False)
 
 
 if __name__ == "__main__":

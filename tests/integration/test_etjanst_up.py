@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -95,12 +96,32 @@ def test_list_through_the_real_server(up: str) -> None:
     )
     assert response.status_code == 200
     assert "Alvedon" in [o["name"] for o in response.json()["ordinations"]]
-    assert (
-        requests.get(f"{up}/readyz", timeout=10).json()["upstreams"]["cosmic"][
-            "GetMedicationHistory"
-        ]
-        == f"{up}/mocks/cosmic/GetMedicationHistory/2/rivtabp21"
+    # the gateway calls the built-in mock on a loopback listener of the mocks' own
+    called = requests.get(f"{up}/readyz", timeout=10).json()["upstreams"]["cosmic"][
+        "GetMedicationHistory"
+    ]
+    assert re.fullmatch(
+        r"http://127\.0\.0\.1:\d+/mocks/cosmic/GetMedicationHistory/2/rivtabp21", called
     )
+    assert not called.startswith(f"{up}/")
+    assert requests.get(f"{called}?wsdl", timeout=10).text.startswith("<?xml")
+
+
+def test_more_gateway_requests_than_threads_all_answer() -> None:
+    """One worker with two threads and twelve gateway requests at once: the mock calls they
+    wait on are served by threads of their own, never queued behind the gateway requests."""
+    token = mint_token(SECRET, "196804152384")  # the 'adult-rules' test patient
+    with serving("up", "--workers", "1", "--threads", "2", ready="/readyz") as url:
+
+        def ordinations(_: int) -> int:
+            return requests.get(
+                f"{url}/v1/units/{TENHULT}/ordinations",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=20,
+            ).status_code
+
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            assert list(pool.map(ordinations, range(12))) == [200] * 12
 
 
 def test_admin_state_holds_across_worker_processes(up: str) -> None:
