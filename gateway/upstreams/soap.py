@@ -13,7 +13,6 @@ answer holds against the contract is worked out once per distinct answer (`_Answ
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,7 +45,7 @@ from gateway.errors import (
     UpstreamInvalidResponse,
     UpstreamUnavailable,
 )
-from gateway.upstreams.free_text import free_text_names, without_texts
+from gateway.upstreams.free_text import digest_without_texts, free_text_names
 from gateway.upstreams.http import (
     UNAVAILABLE_STATUSES,
     Received,
@@ -266,7 +265,7 @@ class _AnswerReader:
 
     def drift(self, payload: etree._Element, answer: bytes) -> list[str]:
         """`payload`: the Body's element of `answer`, the bytes as received."""
-        key = hashlib.sha1(without_texts(answer, self._per_answer), usedforsecurity=False).digest()
+        key = digest_without_texts(answer, self._per_answer)
         with self._lock:
             found = self._verdicts.get(key)
         if found is None:
