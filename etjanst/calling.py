@@ -91,7 +91,7 @@ def perform(
         raise CallRefused(str(exc)) from exc
     finally:
         correlation_id.reset(token)
-        client.http.pool.clear()
+        client.http.close()
     elapsed = (time.perf_counter() - started) * 1000
     text = json.dumps(result, indent=2, ensure_ascii=False, default=_plain)
     shown = text if show_identities else mask_text(text)

@@ -54,7 +54,7 @@ def frikort(target: Target, wire: Wire) -> Iterator[FrikortClient]:
     client = FrikortClient(target.upstream("frikort"), context)
     client.http.observers.append(wire)
     yield client
-    client.http.pool.clear()
+    client.http.close()
 
 
 @pytest.fixture(scope="session")

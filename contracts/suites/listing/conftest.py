@@ -49,7 +49,7 @@ class Probe:
 def listing(target: Target) -> Iterator[Probe]:
     probe = Probe(target)
     yield probe
-    probe.client.http.pool.clear()
+    probe.client.http.close()
 
 
 @pytest.fixture(scope="session")
