@@ -27,7 +27,7 @@ from gateway.api import (
     web_booking,
 )
 from gateway.api.problems import problem
-from gateway.context import correlation_id
+from gateway.context import correlation_id, held_for_request
 from gateway.debug import page as debug_page
 from gateway.errors import ApiError, UpstreamError
 from gateway.json_output import OrjsonProvider
@@ -95,10 +95,13 @@ def _correlation(app: Flask) -> None:
             given if ACCEPTABLE_CORRELATION_ID.fullmatch(given) else str(uuid.uuid4())
         )
         correlation_id.set(g.correlation_id)
+        g.held = held_for_request()
 
     @app.after_request
     def give_correlation_id(response: Response) -> Response:
         response.headers[CORRELATION_HEADER] = g.get("correlation_id", "")
+        if "held" in g:  # freed once the answer is sent
+            response.call_on_close(g.held.clear)
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         runtime().requests_total.labels(endpoint, response.status_code).inc()
         log.debug(

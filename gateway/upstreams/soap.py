@@ -38,7 +38,7 @@ from contracts.riv import (
     read_envelope,
 )
 from contracts.upstream import Upstream
-from gateway.context import correlation_id
+from gateway.context import correlation_id, hold_until_answered
 from gateway.errors import (
     UpstreamError,
     UpstreamFault,
@@ -205,6 +205,7 @@ class RivSoapClient:
                 else f"an answer that is not a SOAP 1.1 envelope: {exc}"
             )
             raise UpstreamInvalidResponse(self.upstream.name, f"HTTP {status} with {why}") from exc
+        hold_until_answered(envelope)
         payload = envelope.payload
         if envelope.is_fault:
             code = (payload.findtext("faultcode") or "").strip()
