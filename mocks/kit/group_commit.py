@@ -30,9 +30,8 @@ class _Waiter(Generic[Item, Result]):
         self.item = item
         self.done = False
         self.outcome: Result | BaseException | None = None  # its result, or what writing raised
-        # held until the item is written or its thread is made the leader
-        self.wake = threading.Lock()
-        self.wake.acquire()
+        # a follower's: held until its item is written or it is made the leader
+        self.wake: threading.Lock | None = None
 
     def settle(self, outcome: Result | BaseException) -> None:
         self.outcome, self.done = outcome, True
@@ -50,9 +49,12 @@ class GroupCommit(Generic[Item, Result]):
         """The item's result once it is written; what writing it raised, raised here."""
         waiter: _Waiter[Item, Result] = _Waiter(item)
         with self._mutex:
+            if self._leading:
+                waiter.wake = threading.Lock()
+                waiter.wake.acquire()
             self._queue.append(waiter)
-            follow, self._leading = self._leading, True
-        if follow:
+            self._leading = True
+        if waiter.wake is not None:
             waiter.wake.acquire()  # written by a leader, or made the leader
         if not waiter.done:
             self._lead(waiter)
@@ -78,9 +80,9 @@ class GroupCommit(Generic[Item, Result]):
                 successor = self._queue[0] if self._queue else None
                 self._leading = successor is not None
             for waiter in batch:
-                if waiter is not own:
+                if waiter is not own and waiter.wake is not None:
                     waiter.wake.release()
-            if successor is not None:
+            if successor is not None and successor.wake is not None:
                 successor.wake.release()
 
     def _outcomes(self, batch: list[_Waiter[Item, Result]]) -> list[Result | BaseException]:
