@@ -4,13 +4,12 @@ caller gets its own item's result or error, never another's, and never waits for
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from mocks.kit.group_commit import GroupCommit
+from tests.thread_support import WAIT_S, in_thread, wait_until
 
 THREADS = 8
-WAIT_S = 60.0  # generous: the machine is shared
 
 
 class GatedWriter:
@@ -36,13 +35,12 @@ class GatedWriter:
 
 def _submit_all(commit: GroupCommit[int, str], writer: GatedWriter) -> list[Any]:
     """Each item handed in by its own thread; the gate opened once all of them queue."""
-    with ThreadPoolExecutor(THREADS) as pool:
-        first = pool.submit(_outcome, commit, 0)
-        _wait_until(lambda: commit._leading)  # the first thread leads, held at the gate
-        rest = [pool.submit(_outcome, commit, item) for item in range(1, THREADS)]
-        _wait_until(lambda: len(commit._queue) == THREADS - 1)
-        writer.gate.set()
-        return [future.result(timeout=WAIT_S) for future in [first, *rest]]
+    first = in_thread(_outcome, commit, 0)
+    wait_until(lambda: commit._leading)  # the first thread leads, held at the gate
+    rest = [in_thread(_outcome, commit, item) for item in range(1, THREADS)]
+    wait_until(lambda: len(commit._queue) == THREADS - 1)
+    writer.gate.set()
+    return [future.result(timeout=WAIT_S) for future in [first, *rest]]
 
 
 def _outcome(commit: GroupCommit[int, str], item: int) -> Any:
@@ -50,15 +48,6 @@ def _outcome(commit: GroupCommit[int, str], item: int) -> Any:
         return commit.submit(item)
     except (ValueError, KeyboardInterrupt) as exc:
         return exc
-
-
-def _wait_until(condition: Any) -> None:
-    event = threading.Event()
-    for _ in range(int(WAIT_S * 100)):
-        if condition():
-            return
-        event.wait(0.01)
-    raise AssertionError("the threads never queued")
 
 
 def test_items_handed_in_meanwhile_are_written_in_one_batch_each_with_its_result() -> None:
@@ -97,8 +86,11 @@ def test_many_threads_at_once_each_get_their_own_result() -> None:
             written.extend(items)
         return [item * 10 for item in items]
 
+    def submit_many(first: int) -> list[int]:
+        return [commit.submit(item) for item in range(first, first + 250)]
+
     commit: GroupCommit[int, int] = GroupCommit(write)
-    with ThreadPoolExecutor(THREADS) as pool:
-        results = list(pool.map(commit.submit, range(2000)))
-    assert results == [item * 10 for item in range(2000)]
-    assert sorted(written) == list(range(2000))
+    futures = [in_thread(submit_many, n * 250) for n in range(THREADS)]
+    results = [r for future in futures for r in future.result(timeout=WAIT_S)]
+    assert results == [item * 10 for item in range(THREADS * 250)]
+    assert sorted(written) == list(range(THREADS * 250))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import sqlite3
-import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,9 @@ from typing import Any
 from contracts.privacy import mask_repeated_pieces
 from mocks.kit.pieces import Pieces
 from mocks.kit.store import TRIM_EVERY, MockStore
+from tests.thread_support import WAIT_S, in_thread, wait_until
 
 THREADS = 8
-WAIT_S = 60.0  # generous: the machine is shared
 COMMON = "<record>19121212****</record>" * 40  # a piece every entry here shares
 
 
@@ -48,30 +47,20 @@ def _in_one_batch(
     (without the common piece) leads and waits for the lock, and the others queue behind it:
     they are written in one batch once the lock is let go. Their outcomes, in order."""
     first = _entry("first", common="")
-    with ThreadPoolExecutor(1 + len(entries)) as pool:
-        with store._writers.held():
-            leader = pool.submit(_recorded_then_read, store, reader, first, limit)
-            _wait_until(lambda: store._journal_writes._leading)
-            futures = [pool.submit(_recorded_then_read, store, reader, e, limit) for e in entries]
-            _wait_until(lambda: len(store._journal_writes._queue) == len(entries))
-        leader.result(timeout=WAIT_S)
-        return [_outcome(future) for future in futures]
+    with store._writers.held():
+        leader = in_thread(_recorded_then_read, store, reader, first, limit)
+        wait_until(lambda: store._journal_writes._leading)
+        futures = [in_thread(_recorded_then_read, store, reader, e, limit) for e in entries]
+        wait_until(lambda: len(store._journal_writes._queue) == len(entries))
+    leader.result(timeout=WAIT_S)
+    return [_outcome(future) for future in futures]
 
 
-def _outcome(future: Future[int]) -> Any:
+def _outcome(future: Future[Any]) -> Any:
     try:
         return future.result(timeout=WAIT_S)
     except sqlite3.Error as exc:
         return exc
-
-
-def _wait_until(condition: Any) -> None:
-    event = threading.Event()
-    for _ in range(int(WAIT_S * 100)):
-        if condition():
-            return
-        event.wait(0.01)
-    raise AssertionError("the threads never queued")
 
 
 def _tags_by_id(store: MockStore) -> list[str]:
