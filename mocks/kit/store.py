@@ -42,11 +42,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -212,8 +211,7 @@ class Entities(EntityView):
         return self._execute("DELETE FROM entities WHERE mock=? AND kind=?", kind).rowcount
 
 
-@dataclass(frozen=True)
-class _Prepared:
+class _Prepared(NamedTuple):
     """A journal entry ready to write."""
 
     mock: str
