@@ -45,11 +45,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
 from mocks.kit import pieces
+from mocks.kit.group_commit import GroupCommit
 from mocks.kit.locks import ProcessesLock
 from mocks.kit.versions import SharedVersion
 
@@ -210,6 +211,16 @@ class Entities(EntityView):
         return self._execute("DELETE FROM entities WHERE mock=? AND kind=?", kind).rowcount
 
 
+class _Prepared(NamedTuple):
+    """A journal entry ready to write."""
+
+    mock: str
+    limit: int  # how many of the mock's entries the journal keeps (when recorded)
+    entry: str  # the entry without its pieces, as JSON
+    refs: str  # where its pieces were, those kept in the entry with their text, as JSON
+    stored: dict[str, str]  # the pieces stored on their own, by digest
+
+
 class MockStore:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -228,6 +239,7 @@ class MockStore:
         self._known_pieces: dict[str, tuple[int, dict[str, int]]] = {}
         # digests of journal pieces this process has seen, stored or not
         self._seen_pieces: set[str] = set()
+        self._journal_writes = GroupCommit(self._write_batch)
         with self._connection() as db:
             db.executescript(SCHEMA)
         with self._transaction() as db:
@@ -268,16 +280,21 @@ class MockStore:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction that takes the database lock up front (one writer at a time)."""
+        with self._writers.held(), self._begun() as db:
+            yield db
+
+    @contextmanager
+    def _begun(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction, the writers' lock held."""
         db = self._connection()
-        with self._writers.held():
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:  # SQLite ends it by itself after some errors
-                    db.execute("ROLLBACK")
-                raise
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:  # SQLite ends it by itself after some errors
+                db.execute("ROLLBACK")
+            raise
 
     # entities ------------------------------------------------------------------------------
     @contextmanager
@@ -421,51 +438,77 @@ class MockStore:
     # trimming entries removes the pieces only they used. An entry and the pieces it names are
     # written in one write transaction, as are a trim and a clear, so that no entry ever names a
     # piece a concurrent trim or clear removed.
+    # Entries are made ready to write (masked pieces taken out, digests, JSON) before the
+    # writers' lock, and the entries a process's threads record at the same time are written
+    # in one transaction (group_commit.py): under load, a worker's threads then queue on one
+    # lock taking and one commit, not one each.
     def record(self, mock: str, entry: dict[str, Any], limit: int) -> int:
-        """The entry's id, for `rewrite`."""
-        with self._transaction() as db:
-            entry_id, known, marked = self._write_entry(db, mock, None, entry)
-            if entry_id % TRIM_EVERY == 0:
-                self._trim(db, mock, limit)
-        known.update(marked)  # only once committed
-        return entry_id
+        """The entry's id, for `rewrite`, once the entry is committed (readable at once)."""
+        return self._journal_writes.submit(self._prepared(mock, entry, limit))
 
     def rewrite(self, mock: str, entry_id: int, entry: dict[str, Any]) -> None:
         """Replace an entry (one recorded while its answer was pending); gone: nothing."""
-        with self._transaction() as db:
-            if not db.execute(
+        prepared = self._prepared(mock, entry, limit=0)
+        with self._journal_transaction() as db:
+            if db.execute(
                 "SELECT 1 FROM journal WHERE mock=? AND id=?", (mock, entry_id)
             ).fetchone():
-                return
-            _, known, marked = self._write_entry(db, mock, entry_id, entry)
-        known.update(marked)
+                self._write_entry(db, prepared, entry_id, self._known(db, mock))
 
-    def _write_entry(
-        self, db: sqlite3.Connection, mock: str, entry_id: int | None, entry: dict[str, Any]
-    ) -> tuple[int, dict[str, int], dict[str, int]]:
-        """Store the entry as `entry_id` (None: a new one) with its pieces: its id, this
-        process's known pieces and what to add to them once the transaction commits."""
+    def _prepared(self, mock: str, entry: dict[str, Any], limit: int) -> _Prepared:
+        """The entry as it is written, all that needs no database done before taking the lock
+        every writer of every worker queues on."""
         entry = {**entry, "at": datetime.now(UTC).isoformat(timespec="milliseconds")}
         emptied, refs, texts = pieces.take_out(entry)
-        known = self._known(db, mock)
         # a piece seen for the first time stays in the entry: most never come again (the one
         # with the log id), and one stored on its own costs a row to write and one to trim
-        shared = {d for d in texts if d in known or d in self._seen_pieces}
+        shared = {d for d in texts if d in self._seen_pieces}
         if len(self._seen_pieces) > MAX_KNOWN_PIECES:
             self._seen_pieces.clear()
         self._seen_pieces.update(texts)
+        return _Prepared(
+            mock,
+            limit,
+            _journal_json(emptied),
+            _journal_json(pieces.kept_in_entry(refs, texts, shared)),
+            {d: texts[d] for d in shared},
+        )
+
+    def _write_batch(self, batch: list[_Prepared]) -> list[int]:
+        """Write the entries in one transaction (see group_commit.py); their ids."""
+        with self._journal_transaction() as db:
+            known = {mock: self._known(db, mock) for mock in {p.mock for p in batch}}
+            ids = [self._write_entry(db, p, None, known[p.mock]) for p in batch]
+            trims = {
+                p.mock: p.limit for p, i in zip(batch, ids, strict=True) if i % TRIM_EVERY == 0
+            }
+            for mock, limit in trims.items():
+                self._trim(db, mock, limit)
+        return ids
+
+    @contextmanager
+    def _journal_transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that, when it does not commit, leaves this process knowing no
+        piece stored (those it marked in it are not), before any other writer goes on."""
+        with self._writers.held():
+            try:
+                with self._begun() as db:
+                    yield db
+            except BaseException:
+                self._known_pieces.clear()
+                raise
+
+    def _write_entry(
+        self, db: sqlite3.Connection, entry: _Prepared, entry_id: int | None, known: dict[str, int]
+    ) -> int:
+        """Store the entry as `entry_id` (None: a new one) with its pieces; its id."""
         cursor = db.execute(
             "INSERT OR REPLACE INTO journal VALUES (?, ?, ?, ?)",
-            (
-                entry_id,
-                mock,
-                _journal_json(emptied),
-                _journal_json(pieces.kept_in_entry(refs, texts, shared)),
-            ),
+            (entry_id, entry.mock, entry.entry, entry.refs),
         )
         entry_id = cursor.lastrowid or 0
-        stored = {d: texts[d] for d in shared}
-        return entry_id, known, self._use_pieces(db, mock, entry_id, stored, known)
+        self._use_pieces(db, entry.mock, entry_id, entry.stored, known)
+        return entry_id
 
     def _known(self, db: sqlite3.Connection, mock: str) -> dict[str, int]:
         """The pieces this process knows are stored, forgotten when the journal was cleared."""
@@ -483,8 +526,9 @@ class MockStore:
         entry_id: int,
         texts: dict[str, str],
         known: dict[str, int],
-    ) -> dict[str, int]:
-        """Store the entry's pieces or mark them as used by it; the pieces marked.
+    ) -> None:
+        """Store the entry's pieces or mark them as used by it, and so in `known` (inside the
+        transaction: see _journal_transaction).
 
         A trim removes the pieces last marked PIECE_GRACE entries before the oldest entry it
         keeps. So a piece this process stored or marked fewer than PIECE_GRACE entries ago is
@@ -508,7 +552,7 @@ class MockStore:
                 "SET last_entry=max(last_entry, excluded.last_entry)",
                 new,
             )
-        return dict.fromkeys([*stale, *(d for _, d, _, _ in new)], entry_id)
+        known.update(dict.fromkeys([*stale, *(d for _, d, _, _ in new)], entry_id))
 
     def _trim(self, db: sqlite3.Connection, mock: str, limit: int) -> None:
         row = db.execute(
