@@ -99,6 +99,8 @@ def county_in_envelope(response: requests.Response) -> str:
 
 def listings_in_envelope(response: requests.Response) -> str:
     found = answer(GET_LISTING, response).findall(f"{{{GET_LISTING.responder_ns}}}listings")
+    if not found:
+        raise BenchError("no listing for the listed citizen at the county named")
     return f"{len(found)} listing(s)"
 
 
