@@ -4,8 +4,8 @@ sent straight to the built-in mock, both served by one `etjanst up` on a free lo
 A scenario file builds, from the started Server, a list of cases. Each case is a Pair (the
 gateway Request and the direct mock Request, or the sequence of them the gateway makes, counted
 as one request) measured as Throughput (closed-loop load) or Latency (one request at a time),
-with an optional target. `main(build, __doc__)` does the rest:
-flags, server, checks, load, tables, same-run ratios and --json.
+with an optional target. `main(build, __doc__)` does the rest: flags, server, checks, load,
+tables, same-run ratios and --json.
 """
 
 from .cases import Case, Latency, Pair, Throughput

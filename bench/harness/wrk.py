@@ -1,7 +1,8 @@
 """The load generator of choice: `wrk` (Debian package `wrk`), a C program that takes far less
 CPU per request than the Python generator, so it steals less of what it measures. A Lua script
-gives it the request (method, headers, and the body read from a file, as SOAP needs) and prints
-its numbers as one JSON line at the end: counts, errors, and the latency histogram."""
+gives it the request, or a sequence of them (method, headers, and the body read from a file, as
+SOAP needs) and prints its numbers as one JSON line at the end: counts, errors, and the latency
+histogram."""
 
 from __future__ import annotations
 
