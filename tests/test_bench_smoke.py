@@ -1,12 +1,14 @@
 """Every benchmark scenario runs end to end: with --smoke it starts `etjanst up` (and, for
 throughput, the trivial reference server), measures its cases with tiny counts, prints the
 same-run ratios and exits 0. Its numbers are never checked, only that every request was answered
-without error, by wrk when it is installed and by the Python generator when asked to."""
+without error, by wrk when it is installed and by the Python generator when asked to, and that a
+direct side made of several upstream calls is counted and shown as one request."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,10 +17,11 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = sorted((ROOT / "bench").glob("bench_*.py"))
+LISTING = ROOT / "bench" / "bench_listing.py"  # run by its own test, with each load generator
+SCENARIOS = sorted(set((ROOT / "bench").glob("bench_*.py")) - {LISTING})
 
 
-def run_smoke(scenario: Path, tmp_path: Path, *flags: str) -> list[dict[str, Any]]:
+def run_smoke(scenario: Path, tmp_path: Path, *flags: str) -> tuple[list[dict[str, Any]], str]:
     numbers = tmp_path / "bench.json"
     result = subprocess.run(
         [sys.executable, str(scenario), "--smoke", "--json", str(numbers), *flags],
@@ -40,7 +43,10 @@ def run_smoke(scenario: Path, tmp_path: Path, *flags: str) -> list[dict[str, Any
         for variant in measured:
             assert case[variant]["requests"] > 0, case["title"]
             assert case[variant]["errors"] == 0, (case["title"], case[variant]["error_kinds"])
-    return cases
+            if "requests_per_sequence" in case[variant]:
+                steps = case[variant]["requests_per_sequence"]
+                assert f"a sequence of {steps} requests on one connection" in result.stdout
+    return cases, result.stdout
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.stem for s in SCENARIOS])
@@ -49,5 +55,22 @@ def test_the_scenario_runs(scenario: Path, tmp_path: Path) -> None:
 
 
 def test_the_python_load_generator_still_runs_a_scenario(tmp_path: Path) -> None:
-    (case,) = run_smoke(ROOT / "bench" / "bench_frikort.py", tmp_path, "--generator", "python")
+    (case,), _ = run_smoke(ROOT / "bench" / "bench_frikort.py", tmp_path, "--generator", "python")
+    assert case["gateway_overhead_trivials"] is not None
+
+
+@pytest.mark.parametrize(
+    ("generator", "latency_of"), [("wrk", "each request"), ("python", "the whole sequence")]
+)
+def test_the_listing_direct_side_is_both_calls_of_the_gateway_counted_as_one(
+    generator: str, latency_of: str, tmp_path: Path
+) -> None:
+    if generator == "wrk" and shutil.which("wrk") is None:
+        pytest.skip("no wrk on PATH")
+    (case,), printed = run_smoke(LISTING, tmp_path, "--generator", generator)
+    assert case["direct"]["requests_per_sequence"] == 2
+    assert case["direct"]["latency_of"] == latency_of
+    assert "requests_per_sequence" not in case["gateway"]
+    # GetListingCounty, then GetListing at the county it named, each checked before the load
+    assert re.search(r"direct \(mock\): county 06, [\d.]+ KiB, then 1 listing\(s\)", printed)
     assert case["gateway_overhead_trivials"] is not None

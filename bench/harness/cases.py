@@ -13,7 +13,17 @@ from typing import Any
 import requests
 
 from . import wrk
-from .load import Request, Result, Variant, closed_loop, one_request, rounded, timed_request
+from .load import (
+    Request,
+    Result,
+    Steps,
+    Variant,
+    as_steps,
+    closed_loop,
+    one_request,
+    rounded,
+    timed_request,
+)
 from .report import against, number
 from .server import Server, loopback_session
 
@@ -36,8 +46,8 @@ def load_block(
     server: Server,
     generator: str,
 ) -> Result:
-    """One block of closed-loop load, from wrk when chosen and able to send this request (one
-    fixed request), else from the Python generator."""
+    """One block of closed-loop load, from wrk when chosen and able to send this request (fixed
+    requests), else from the Python generator."""
     if generator == "wrk" and wrk.usable(variant):
         return wrk.block(variant, len(sessions), seconds, server)
     return closed_loop(variant, sessions, seconds, max_requests, server)
@@ -49,15 +59,20 @@ def generator_used(variant: Variant, generator: str) -> str:
 
 @dataclass(frozen=True)
 class Pair:
-    """A gateway request, and the upstream call it makes sent straight to the mock: the
-    difference between the two is what the gateway adds."""
+    """A gateway request, and the upstream calls it makes sent straight to the mock: the
+    difference between the two is what the gateway adds. When the gateway makes more than one
+    call, `direct` is their sequence, in the gateway's order, and one direct request in every
+    count and ratio is the whole sequence."""
 
     gateway: Request
-    direct: Request
+    direct: Steps
 
     def variants(self, base_url: str) -> tuple[Variant, Variant]:
         """(direct, gateway): direct first, as it is printed."""
-        return Variant(DIRECT, base_url, self.direct), Variant(GATEWAY, base_url, self.gateway)
+        return (
+            Variant(DIRECT, base_url, as_steps(self.direct)),
+            Variant(GATEWAY, base_url, as_steps(self.gateway)),
+        )
 
 
 @dataclass(frozen=True)
@@ -95,7 +110,7 @@ class Throughput:
         sessions = {v.name: [loopback_session() for _ in range(args.clients)] for v, _ in targets}
         per_block_s = args.duration / args.rounds
         per_block_max = math.ceil(args.max_requests / args.rounds)
-        results = {v.name: Result(v.name) for v, _ in targets}
+        results = {v.name: Result(v.name, len(v.steps)) for v, _ in targets}
 
         def block(variant: Variant, on: Server, seconds: float) -> Result:
             return load_block(
@@ -193,7 +208,7 @@ class Latency:
         """[direct, gateway]; the reference is for throughput only."""
         direct, gateway = variants
         order = [gateway, direct]
-        results = {v.name: Result(v.name) for v in variants}
+        results = {v.name: Result(v.name, len(v.steps)) for v in variants}
         discard = Result("warm-up")
         with loopback_session() as session:
             for _ in range(args.seq_warmup):

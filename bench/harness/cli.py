@@ -99,7 +99,7 @@ def trivial_variant(server: Server) -> Variant:
             raise BenchError(f"unexpected body {response.content[:100]!r}")
         return "a fixed body"
 
-    return Variant(TRIVIAL, server.url, Request("GET", TRIVIAL_PATH, describe))
+    return Variant(TRIVIAL, server.url, (Request("GET", TRIVIAL_PATH, describe),))
 
 
 def run(build: Callable[[Server], list[Case]], args: argparse.Namespace) -> dict[str, Any]:
@@ -138,6 +138,12 @@ def run(build: Callable[[Server], list[Case]], args: argparse.Namespace) -> dict
             if isinstance(case, Throughput):
                 used = {v.name: generator_used(v, args.generator) for v in variants}
                 plan += "; generator " + ", ".join(f"{n}: {g}" for n, g in used.items())
+            for variant in variants:
+                if variant.sequence:
+                    plan += (
+                        f"; {variant.name}: a sequence of {len(variant.steps)} requests on one "
+                        "connection, counted as one request"
+                    )
             print(f"\n{case.title}: {plan}", flush=True)
             results = case.measure(server, variants, args, reference)
             lines, numbers = case.ratios(*results)

@@ -12,7 +12,17 @@ from typing import Any
 
 import requests
 
-from .server import REQUEST_TIMEOUT_S, BenchError, Server, machine_busy_seconds, minus, plus
+from .server import (
+    REQUEST_TIMEOUT_S,
+    BenchError,
+    Server,
+    loopback_session,
+    machine_busy_seconds,
+    minus,
+    plus,
+)
+
+Describe = Callable[[requests.Response], str]
 
 
 @dataclass(frozen=True)
@@ -23,59 +33,98 @@ class Request:
 
     method: str
     path: str
-    describe: Callable[[requests.Response], str]
+    describe: Describe
     headers: Mapping[str, str] = field(default_factory=dict)
     # a callable gives each request its own body (e.g. a new slot to book each time)
     body: bytes | Callable[[], bytes] | None = None
 
 
+Steps = Request | tuple[Request, ...]
+"""What one measured request is: a Request, or a sequence of Requests sent one after the other
+on one connection (the upstream calls a gateway request makes), counted as one request."""
+
+
+def as_steps(steps: Steps) -> tuple[Request, ...]:
+    if isinstance(steps, Request):
+        return (steps,)
+    if not steps:
+        raise ValueError("a sequence needs at least one request")
+    return steps
+
+
 @dataclass(frozen=True)
 class Variant:
-    """A request under a name, against one server."""
+    """A request, or a sequence of requests counted as one, under a name, against one server."""
 
     name: str
     base_url: str
-    request: Request
+    steps: tuple[Request, ...]
 
-    def send(self, session: requests.Session) -> requests.Response:
-        r = self.request
+    @property
+    def sequence(self) -> bool:
+        return len(self.steps) > 1
+
+    def where(self, index: int) -> str:
+        """Which request of a sequence, for an error message; nothing for a single request."""
+        return f" (request {index + 1} of {len(self.steps)})" if self.sequence else ""
+
+    def send(self, session: requests.Session, step: Request) -> requests.Response:
         return session.request(
-            r.method,
-            self.base_url + r.path,
-            headers=dict(r.headers),
-            data=r.body() if callable(r.body) else r.body,
+            step.method,
+            self.base_url + step.path,
+            headers=dict(step.headers),
+            data=step.body() if callable(step.body) else step.body,
             timeout=REQUEST_TIMEOUT_S,
         )
 
-    def check(self, session: requests.Session) -> str:
-        """One request that must succeed: what `describe` makes of it, and its size."""
-        response = self.send(session)
+    def answered(self, session: requests.Session, index: int) -> requests.Response:
+        """Request `index` of the variant sent once, before the load: its answer, which must
+        be a 2xx."""
+        response = self.send(session, self.steps[index])
         if not 200 <= response.status_code < 300:
             raise BenchError(
-                f"{self.name}: HTTP {response.status_code}: {response.text[:300]!r} (before load)"
+                f"{self.name}{self.where(index)}: HTTP {response.status_code}: "
+                f"{response.text[:300]!r} (before load)"
             )
-        try:
-            seen = self.request.describe(response)
-        except BenchError as exc:
-            raise BenchError(f"{self.name}: {exc} (before load)") from exc
-        return f"{self.name}: {seen}, {len(response.content) / 1024:.1f} KiB"
+        return response
+
+    def check(self, session: requests.Session) -> str:
+        """Each request once, in order, each of which must succeed: what `describe` makes of
+        it, and its size."""
+        seen = []
+        for index, step in enumerate(self.steps):
+            response = self.answered(session, index)
+            try:
+                described = step.describe(response)
+            except BenchError as exc:
+                raise BenchError(f"{self.name}{self.where(index)}: {exc} (before load)") from exc
+            seen.append(f"{described}, {len(response.content) / 1024:.1f} KiB")
+        return f"{self.name}: " + ", then ".join(seen)
+
+
+def answer_once(server: Server, request: Request) -> requests.Response:
+    """One request's answer before the load (a 2xx), for what a scenario must learn from it:
+    a later request of a sequence may carry what an earlier one answered."""
+    with loopback_session() as session:
+        return Variant(request.path, server.url, (request,)).answered(session, 0)
 
 
 @dataclass
 class Result:
-    """Everything measured for one variant, summed over its blocks."""
+    """Everything measured for one variant, summed over its blocks. For a sequence, a request
+    is the whole sequence: `ok`, `errors`, the rate and CPU per request count sequences."""
 
     name: str
+    steps: int = 1  # requests per counted request: more than one for a sequence
     latencies_s: list[float] = field(default_factory=list)  # successful requests only
+    ok: int = 0
     errors: Counter[str] = field(default_factory=Counter)
     elapsed_s: float = 0.0
     client_cpu_s: float = 0.0
     server_cpu_s: float | None = 0.0
     machine_cpu_s: float | None = 0.0  # every process on the box, this one and the server too
-
-    @property
-    def ok(self) -> int:
-        return len(self.latencies_s)
+    # wrk times each request of a sequence, not the sequence: a latency is one of its requests
+    latency_per_step: bool = False
 
     @property
     def requests(self) -> int:
@@ -97,6 +146,8 @@ class Result:
 
     def add(self, other: Result) -> None:
         self.latencies_s += other.latencies_s
+        self.ok += other.ok
+        self.latency_per_step |= other.latency_per_step
         self.errors.update(other.errors)
         self.elapsed_s += other.elapsed_s
         self.client_cpu_s += other.client_cpu_s
@@ -114,7 +165,11 @@ class Result:
         return None if other is None else max(0.0, other)
 
     def summary(self) -> dict[str, Any]:
-        return {
+        sequence = {}
+        if self.steps > 1:
+            latency_of = "each request" if self.latency_per_step else "the whole sequence"
+            sequence = {"requests_per_sequence": self.steps, "latency_of": latency_of}
+        return sequence | {
             "requests": self.requests,
             "errors": self.requests - self.ok,
             "error_kinds": dict(self.errors),
@@ -151,17 +206,21 @@ class Budget:
 
 
 def one_request(variant: Variant, session: requests.Session, result: Result) -> None:
+    """The variant's request, or its sequence in order until one fails: one request in
+    `result`, timed from the first request sent to the last answer read."""
     started = time.perf_counter()
-    try:
-        response = variant.send(session)
-    except requests.RequestException as exc:
-        result.errors[type(exc).__name__] += 1
-        time.sleep(0.01)  # a dead server must not turn the loop into a spin
-        return
-    if 200 <= response.status_code < 300:
-        result.latencies_s.append(time.perf_counter() - started)
-    else:
-        result.errors[f"HTTP {response.status_code}"] += 1
+    for index, step in enumerate(variant.steps):
+        try:
+            response = variant.send(session, step)
+        except requests.RequestException as exc:
+            result.errors[type(exc).__name__ + variant.where(index)] += 1
+            time.sleep(0.01)  # a dead server must not turn the loop into a spin
+            return
+        if not 200 <= response.status_code < 300:
+            result.errors[f"HTTP {response.status_code}{variant.where(index)}"] += 1
+            return
+    result.latencies_s.append(time.perf_counter() - started)
+    result.ok += 1
 
 
 def closed_loop(
@@ -171,10 +230,10 @@ def closed_loop(
     max_requests: int,
     server: Server,
 ) -> Result:
-    """len(sessions) threads, each sending its next request as soon as the last one is answered,
-    until `seconds` have passed or `max_requests` have been sent."""
+    """len(sessions) threads, each sending its next request (or sequence) as soon as the last one
+    is answered, until `seconds` have passed or `max_requests` have been sent."""
     budget, go, stop = Budget(max_requests), threading.Event(), threading.Event()
-    parts = [Result(variant.name) for _ in sessions]
+    parts = [Result(variant.name, len(variant.steps)) for _ in sessions]
     failures: list[BaseException] = []
     deadline = [0.0]
 
@@ -207,7 +266,7 @@ def closed_loop(
         raise BenchError(f"{variant.name}: client threads did not finish in time")
     if failures:
         raise BenchError(f"{variant.name}: a client thread failed: {failures[0]!r}")
-    total = Result(variant.name)
+    total = Result(variant.name, len(variant.steps))
     for part in parts:
         total.add(part)
     total.elapsed_s = time.perf_counter() - started

@@ -22,6 +22,9 @@ def table(results: list[Result]) -> str:
             f"{number(r.per_request_ms(r.server_cpu_s)):>17} "
             f"{number(r.per_request_ms(r.client_cpu_s)):>17}"
         )
+        if r.steps > 1:
+            timed = f"each of its {r.steps} requests" if r.latency_per_step else "the sequence"
+            lines.append(f"  {'':<15} a sequence of {r.steps} requests; p50/p99: {timed}")
         if r.errors:
             kinds = ", ".join(f"{k} x{n}" for k, n in r.errors.most_common(3))
             lines.append(f"  {'':<15} errors: {kinds}")
