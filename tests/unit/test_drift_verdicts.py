@@ -54,3 +54,18 @@ def test_texts_are_set_aside_only_in_the_named_start_tags() -> None:
     assert without_texts(answer, frozenset({"logId"})) == (
         b"<a><logId></logId><c:logId></c:logId>" + kept
     )
+
+
+def test_answers_that_differ_only_in_their_log_id_are_checked_once() -> None:
+    reader = _AnswerReader.for_contract(CONTRACT)
+    checked = []
+
+    def counted(payload: object) -> list[str]:
+        checked.append(payload)
+        return []
+
+    reader._check = counted  # type: ignore[method-assign]
+    for log in ("1", "2", "3"):
+        assert check(reader, "OK", log=log) == []
+    assert check(reader, "INFO", log="4") == []
+    assert len(checked) == 2
