@@ -105,7 +105,7 @@ def _serve(args: argparse.Namespace, mocks_only: bool) -> int:
 
     mocks_dir = state_dir(settings)
     base_url = loopback_url(args.host, args.port)
-    upstreams = None
+    mocks_listener = None
     if mocks_only:
         what = f"mocks on {base_url}/mocks/" + _replayed(args.replay, settings, mocks_dir)
         build = lambda: mocks_only_app(settings, mocks_dir)  # noqa: E731
@@ -114,14 +114,22 @@ def _serve(args: argparse.Namespace, mocks_only: bool) -> int:
         mocks_url = base_url
         if uses_builtin_mocks(settings):
             # the gateway's calls to the built-in mocks: a listener and threads of their own
-            upstreams = _listen(LOOPBACK, 0)
-            mocks_url = loopback_url(LOOPBACK, upstreams.getsockname()[1])
+            mocks_listener = _listen(LOOPBACK, 0)
+            mocks_url = loopback_url(LOOPBACK, mocks_listener.getsockname()[1])
             builtin = f" (upstreams: the built-in mocks, called on {mocks_url}/mocks/)"
         what = f"gateway on {base_url}/docs, mocks on {base_url}/mocks/{builtin}"
         build = lambda: combined_app(settings, mocks_url, mocks_dir)  # noqa: E731
     print(f"etjanst: {what}", file=sys.stderr, flush=True)
     try:
-        run(build, listener, args.workers, args.threads, args.timeout, args.access_log, upstreams)
+        run(
+            build,
+            listener,
+            args.workers,
+            args.threads,
+            args.timeout,
+            args.access_log,
+            mocks_listener,
+        )
     finally:
         shutil.rmtree(metrics_dir, ignore_errors=True)
         if settings.mocks.state_dir is None:

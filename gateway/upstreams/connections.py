@@ -23,6 +23,8 @@ from pathlib import Path
 
 from urllib3.util.wait import wait_for_read
 
+from gateway.upstreams.settings import UpstreamSettings
+
 Host = tuple[str, str, int]  # scheme, host, port
 KEEP_IDLE = 64  # per host, as urllib3's pool kept; more connections may be open at once
 
@@ -43,14 +45,25 @@ def tls_context(
 class Connections:
     """One upstream's idle connections, per host; safe to share between threads."""
 
-    def __init__(self, connect_timeout_s: float, tls: ssl.SSLContext | None) -> None:
-        self.connect_timeout_s = connect_timeout_s
-        self.tls = tls
+    def __init__(self, settings: UpstreamSettings) -> None:
+        self.settings = settings
+        self._tls: ssl.SSLContext | None = None
         self._idle: dict[Host, deque[HTTPConnection]] = {}
         self._lock = threading.Lock()  # only to add a host
 
+    def tls(self) -> ssl.SSLContext:
+        """Built at the first TLS connection, so that an unreadable CA file fails that call
+        (OSError, ValueError) rather than start-up."""
+        if self._tls is None:
+            configured = self.settings
+            self._tls = tls_context(
+                configured.ca_file, configured.client_cert_file, configured.client_key_file
+            )
+        return self._tls
+
     def take(self, host: Host) -> HTTPConnection:
-        """An idle connection that is still open, else a new one (not yet connected)."""
+        """An idle connection that is still open, else a new one (not yet connected); a new
+        TLS one may raise what `tls` raises."""
         idle = self._idle.get(host)
         while idle:
             try:
@@ -61,9 +74,10 @@ class Connections:
                 return connection
             connection.close()  # closed by the server, or it sent what nobody asked for
         scheme, name, port = host
+        timeout = self.settings.connect_timeout_s
         if scheme == "https":
-            return HTTPSConnection(name, port, timeout=self.connect_timeout_s, context=self.tls)
-        return HTTPConnection(name, port, timeout=self.connect_timeout_s)
+            return HTTPSConnection(name, port, timeout=timeout, context=self.tls())
+        return HTTPConnection(name, port, timeout=timeout)
 
     def give_back(self, host: Host, connection: HTTPConnection) -> None:
         idle = self._idle.get(host)

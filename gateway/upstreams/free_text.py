@@ -50,14 +50,10 @@ def _type_name(element: etree._Element) -> str | None:
     return f"{{{element.nsmap.get(prefix or None)}}}{local}"
 
 
-def without_texts(answer: bytes, names: frozenset[str]) -> bytes:
-    """`answer` without the texts of the elements named `names` (see `kept_parts`)."""
-    return b"".join(kept_parts(answer, names))
-
-
 def digest_without_texts(answer: bytes, names: frozenset[str]) -> bytes:
-    """SHA-1 of `without_texts(answer, names)`, hashed part by part: a large answer is never
-    copied (for 5.5 MB, two copies cost as much again as the hash)."""
+    """SHA-1 of `answer` without the texts of the elements named `names` (`kept_parts`), hashed
+    part by part: a large answer is never copied (for 5.5 MB, two copies cost as much again as
+    the hash)."""
     digest = hashlib.sha1(usedforsecurity=False)
     for part in kept_parts(answer, names):
         digest.update(part)

@@ -43,10 +43,11 @@ from gateway.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from gateway.upstreams.connections import Connections, Host, tls_context
+from gateway.upstreams.connections import Connections
 from gateway.upstreams.settings import UpstreamSettings
 
 UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
+NO_ANSWER = "no answer within the configured timeout"
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 log = logging.getLogger("etjanst.upstream")
@@ -129,12 +130,7 @@ class UpstreamHttp:
             raise ValueError(f"upstreams.{upstream.name}.url is not set (needed for {unplaced})")
         self.upstream, self.settings, self.metrics = upstream, settings, metrics
         self.name = upstream.name
-        self.timeout = urllib3.Timeout(
-            connect=settings.connect_timeout_s,
-            read=settings.read_timeout_s,
-            total=settings.deadline_s,  # caps the wait for the headers too
-        )
-        self.connections = Connections(settings.connect_timeout_s, None)
+        self.connections = Connections(settings)
         self.proxied: urllib3.ProxyManager | None = None
         if settings.proxy:
             tls: dict[str, Any] = {"maxsize": 64}
@@ -145,6 +141,11 @@ class UpstreamHttp:
                 if settings.client_key_file is not None:
                     tls["key_file"] = str(settings.client_key_file)
             self.proxied = urllib3.ProxyManager(settings.proxy, **tls)
+            self.proxy_timeout = urllib3.Timeout(
+                connect=settings.connect_timeout_s,
+                read=settings.read_timeout_s,
+                total=settings.deadline_s,  # caps the wait for the headers too
+            )
         self.observers: list[Observer] = []  # see every exchange, answered or not
 
     def endpoint(self, operation: str) -> str:
@@ -189,25 +190,10 @@ class UpstreamHttp:
         self, method: str, url: str, body: bytes | None, headers: dict[str, str]
     ) -> Received:
         deadline = time.monotonic() + self.settings.deadline_s
-        if self.proxied is not None:
-            received = self._through_proxy(method, url, body, headers, deadline)
+        if self.proxied is None:
+            received = self._direct(method, url, body, headers, deadline)
         else:
-            parts = urlsplit(url)
-            host = (parts.scheme, parts.hostname or "", parts.port or DEFAULT_PORTS[parts.scheme])
-            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-            connection = self._take(host)
-            try:
-                response = self._exchange(connection, method, target, body, headers, deadline)
-                content = self._read_body(response, deadline)
-            except BaseException:
-                connection.close()
-                raise
-            response.close()  # read to the end: the connection may take the next request
-            if response.will_close:
-                connection.close()
-            else:
-                self.connections.give_back(host, connection)
-            received = Received(response.status, response.headers, content)
+            received = self._through_proxy(self.proxied, method, url, body, headers, deadline)
         if wire.isEnabledFor(logging.DEBUG):
             wire.debug("%s %s\n%s", method, url, (body or b"").decode("utf-8", "replace"))
             wire.debug(
@@ -217,19 +203,34 @@ class UpstreamHttp:
             )
         return received
 
-    def _take(self, host: Host) -> HTTPConnection:
-        if host[0] == "https" and self.connections.tls is None:
-            try:  # once, at the first TLS call: a missing CA file fails the call, not start-up
-                self.connections.tls = tls_context(
-                    self.settings.ca_file,
-                    self.settings.client_cert_file,
-                    self.settings.client_key_file,
-                )
-            except (OSError, ValueError) as exc:
-                raise UpstreamUnavailable(
-                    self.name, f"the TLS settings are unusable: {exc}"
-                ) from exc
-        return self.connections.take(host)
+    def _direct(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        headers: dict[str, str],
+        deadline: float,
+    ) -> Received:
+        """Over a kept-alive connection to the URL's host, given back once read to the end."""
+        parts = urlsplit(url)
+        host = (parts.scheme, parts.hostname or "", parts.port or DEFAULT_PORTS[parts.scheme])
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            connection = self.connections.take(host)
+        except (OSError, ValueError) as exc:  # the TLS context could not be built
+            raise UpstreamUnavailable(self.name, f"the TLS settings are unusable: {exc}") from exc
+        try:
+            response = self._exchange(connection, method, target, body, headers, deadline)
+            content = self._read_body(response, deadline)
+        except BaseException:
+            connection.close()
+            raise
+        response.close()  # read to the end: the connection may take the next request
+        if response.will_close:
+            connection.close()
+        else:
+            self.connections.give_back(host, connection)
+        return Received(response.status, response.headers, content)
 
     def _exchange(
         self,
@@ -245,7 +246,7 @@ class UpstreamHttp:
             try:
                 connection.connect()
             except TimeoutError as exc:
-                raise UpstreamTimeout(self.name, "no answer within the configured timeout") from exc
+                raise UpstreamTimeout(self.name, NO_ANSWER) from exc
             except TLSError as exc:
                 raise UpstreamUnavailable(self.name, f"the TLS handshake failed: {exc}") from exc
             except OSError as exc:
@@ -257,7 +258,7 @@ class UpstreamHttp:
             connection.request(method, target, body=body, headers=headers)
             return connection.getresponse()
         except TimeoutError as exc:
-            raise UpstreamTimeout(self.name, "no answer within the configured timeout") from exc
+            raise UpstreamTimeout(self.name, NO_ANSWER) from exc
         except (OSError, HTTPException) as exc:
             raise UpstreamUnavailable(
                 self.name, f"the connection failed or closed without an answer: {exc!r}"
@@ -267,26 +268,26 @@ class UpstreamHttp:
         try:
             return self._read_bounded(response, deadline)
         except TimeoutError as exc:
-            raise UpstreamTimeout(self.name, "no answer within the configured timeout") from exc
+            raise UpstreamTimeout(self.name, NO_ANSWER) from exc
         except (OSError, HTTPException) as exc:
             raise UpstreamInvalidResponse(self.name, f"the answer broke off: {exc!r}") from exc
 
     def _through_proxy(
         self,
+        proxied: urllib3.ProxyManager,
         method: str,
         url: str,
         body: bytes | None,
         headers: dict[str, str],
         deadline: float,
     ) -> Received:
-        assert self.proxied is not None
         try:
-            response = self.proxied.request(
+            response = proxied.request(
                 method,
                 url,
                 body=body,
                 headers=headers,
-                timeout=self.timeout,
+                timeout=self.proxy_timeout,
                 retries=False,
                 preload_content=False,
             )
@@ -297,7 +298,7 @@ class UpstreamHttp:
         except NewConnectionError as exc:  # before its base class, ConnectTimeoutError
             raise UpstreamUnavailable(self.name, "could not connect") from exc
         except (ConnectTimeoutError, ReadTimeoutError) as exc:
-            raise UpstreamTimeout(self.name, "no answer within the configured timeout") from exc
+            raise UpstreamTimeout(self.name, NO_ANSWER) from exc
         except (ProtocolError, SSLError, ProxyError) as exc:
             raise UpstreamUnavailable(
                 self.name, f"the connection failed or closed without an answer: {exc}"
