@@ -108,7 +108,8 @@ def run(build: Callable[[Server], list[Case]], args: argparse.Namespace) -> dict
     port = free_port(args.port)
     print(
         f"etjanst up on {HOST}:{port}, {args.workers} workers x {args.threads} threads (gthread); "
-        f"{os.cpu_count()} CPUs shared with this load generator; today {Server.today}",
+        f"{os.cpu_count()} CPUs shared with this load generator; today {Server.today}; the mocks "
+        "as by default: requests checked against the schema, every exchange journaled",
         flush=True,
     )
     reports = []

@@ -68,7 +68,8 @@ class GroupCommit(Generic[Item, Result]):
             batch = list(self._queue)
             self._queue.clear()
         try:
-            for waiter, outcome in zip(batch, self._outcomes(batch), strict=True):
+            written = outcomes(self._write, [waiter.item for waiter in batch])
+            for waiter, outcome in zip(batch, written, strict=True):
                 waiter.settle(outcome)
         except BaseException as exc:  # e.g. KeyboardInterrupt while writing: nobody waits forever
             for waiter in batch:
@@ -85,17 +86,22 @@ class GroupCommit(Generic[Item, Result]):
             if successor is not None and successor.wake is not None:
                 successor.wake.release()
 
-    def _outcomes(self, batch: list[_Waiter[Item, Result]]) -> list[Result | BaseException]:
-        items = [waiter.item for waiter in batch]
-        try:
-            return list(self._write(items))
-        except Exception as exc:
-            if len(items) == 1:
-                return [exc]
-        return [self._alone(item) for item in items]
 
-    def _alone(self, item: Item) -> Result | BaseException:
-        try:
-            return self._write([item])[0]
-        except Exception as exc:
-            return exc
+def outcomes(
+    write: Callable[[list[Item]], list[Result]], items: list[Item]
+) -> list[Result | BaseException]:
+    """`write(items)` in one go; when that fails, each item written on its own, so that one bad
+    item fails alone. Each item's result, or what writing it raised."""
+    try:
+        return list(write(items))
+    except Exception as exc:
+        if len(items) == 1:
+            return [exc]
+    return [_alone(write, item) for item in items]
+
+
+def _alone(write: Callable[[list[Item]], list[Result]], item: Item) -> Result | BaseException:
+    try:
+        return write([item])[0]
+    except Exception as exc:
+        return exc

@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 
 from flask import Blueprint, Response, request
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from werkzeug.datastructures import EnvironHeaders
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from contracts.privacy import mask_repeated_pieces, mask_short_text, mask_text
@@ -289,31 +290,66 @@ class Mock(ABC):
             raise TypeError(f"{self.name} cannot render a {type(fault).__name__}")
         return answer
 
-    def _record(self, exchange: dict[str, Any], response: Response | None) -> int:
-        """Journal the exchange (`response` None: still pending) or complete its pending entry."""
-        limit = self.config.journal_body_bytes
-        body = b"" if response is None or response.is_streamed else response.get_data()
+    def _record(self, exchange: dict[str, Any], response: Response | None) -> int | None:
+        """Journal the exchange: a finished one written behind (MockStore.record_soon); one
+        still pending (`response` None: a hang) at once, for the id its end completes."""
         try:
             sent = request_body()
         except ClientError as exc:  # the fault says so; the body was never read
             sent = str(exc).encode()
-        exchange["request"] = {
-            "method": request.method,
-            "path": request.path,
-            "query": mask_text(request.query_string.decode("utf-8", "replace")),
-            "headers": {k: mask_short_text(v) for k, v in request.headers.items()},
-            "body": _journal_text(sent[: limit * 4], limit),
-        }
-        exchange["response"] = {
-            "status": None if response is None else response.status_code,
-            "body": _journal_text(body[: limit * 4], limit),
-            "pending": response is None,
-        }
         pending = exchange.pop(_PENDING_ENTRY, None)
+        seen = _Seen(
+            exchange,
+            request.method,
+            request.path,
+            request.query_string,
+            dict(request.environ),
+            sent,
+            None if response is None else response.status_code,
+            b"" if response is None or response.is_streamed else response.get_data(),
+            self.config.journal_body_bytes,
+        )
         if pending is not None:
-            self.store.rewrite(self.name, pending, exchange)
+            self.store.rewrite(self.name, pending, seen.entry())
             return pending
-        return self.store.record(self.name, exchange, self.config.journal_size)
+        if response is None:
+            return self.store.record(self.name, seen.entry(), self.config.journal_size)
+        self.store.record_soon(self.name, seen.entry, self.config.journal_size)
+        return None
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """An exchange as the request left it, made into its journal entry (masked, bodies cut at
+    `limit` characters) only when written: behind the answer, on the journal's writer."""
+
+    exchange: dict[str, Any]
+    method: str
+    path: str
+    query: bytes
+    environ: dict[str, Any]  # a copy: its headers are read (slowly) on the writer
+    sent: bytes
+    status: int | None  # None: no answer yet
+    body: bytes
+    limit: int
+
+    def entry(self) -> dict[str, Any]:
+        limit = self.limit
+        return {
+            **self.exchange,
+            "request": {
+                "method": self.method,
+                "path": self.path,
+                "query": mask_text(self.query.decode("utf-8", "replace")),
+                "headers": {k: mask_short_text(v) for k, v in EnvironHeaders(self.environ).items()},
+                "body": _journal_text(self.sent[: limit * 4], limit),
+            },
+            "response": {
+                "status": self.status,
+                "body": _journal_text(self.body[: limit * 4], limit),
+                "pending": self.status is None,
+            },
+        }
 
 
 _PENDING_ENTRY = "_pending_entry"  # the journal id of a hang's entry, while it lasts

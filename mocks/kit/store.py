@@ -36,10 +36,12 @@ across a fork").
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -49,10 +51,14 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from contracts.privacy import mask_text
 from mocks.kit import pieces
-from mocks.kit.group_commit import GroupCommit
+from mocks.kit.group_commit import GroupCommit, outcomes
 from mocks.kit.locks import ProcessesLock
 from mocks.kit.versions import SharedVersion
+from mocks.kit.write_behind import WriteBehind
+
+log = logging.getLogger("etjanst.mocks")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS datasets (mock TEXT PRIMARY KEY, version INTEGER, doc TEXT);
@@ -221,6 +227,14 @@ class _Prepared(NamedTuple):
     stored: dict[str, str]  # the pieces stored on their own, by digest
 
 
+class _Later(NamedTuple):
+    """A journal entry handed in to be written behind: `build()` makes it, on the writer."""
+
+    mock: str
+    build: Callable[[], dict[str, Any]]
+    limit: int
+
+
 class MockStore:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -240,6 +254,9 @@ class MockStore:
         # digests of journal pieces this process has seen, stored or not
         self._seen_pieces: set[str] = set()
         self._journal_writes = GroupCommit(self._write_batch)
+        self._written_behind: WriteBehind[_Later] = WriteBehind(
+            self._write_later, path.with_name(path.name + ".journal-progress")
+        )
         with self._connection() as db:
             db.executescript(SCHEMA)
         with self._transaction() as db:
@@ -438,13 +455,36 @@ class MockStore:
     # trimming entries removes the pieces only they used. An entry and the pieces it names are
     # written in one write transaction, as are a trim and a clear, so that no entry ever names a
     # piece a concurrent trim or clear removed.
-    # Entries are made ready to write (masked pieces taken out, digests, JSON) before the
-    # writers' lock, and the entries a process's threads record at the same time are written
-    # in one transaction (group_commit.py): under load, a worker's threads then queue on one
-    # lock taking and one commit, not one each.
+    # A mock's answered exchanges are written behind (record_soon, write_behind.py): made and
+    # written by the process's journal writer, those of the last moment in one transaction;
+    # reading and clearing wait for every process's writer. An entry still pending (a hang) is
+    # recorded at once for its id, with those other threads record at the same moment
+    # (group_commit.py). Either way an entry is made ready to write (masked pieces taken out,
+    # digests, JSON) before the writers' lock.
     def record(self, mock: str, entry: dict[str, Any], limit: int) -> int:
         """The entry's id, for `rewrite`, once the entry is committed (readable at once)."""
         return self._journal_writes.submit(self._prepared(mock, entry, limit))
+
+    def record_soon(self, mock: str, build: Callable[[], dict[str, Any]], limit: int) -> None:
+        """Journal the entry `build()` makes, written behind by this process's journal writer
+        (write_behind.py) with the others of the moment: `journal` and the journal's clearing
+        wait for it, so it is there for whoever asks once the caller has answered."""
+        self._written_behind.put(_Later(mock, build, limit))
+
+    def _write_later(self, later: list[_Later]) -> None:
+        prepared = []
+        for item in later:
+            try:
+                prepared.append(self._prepared(item.mock, item.build(), item.limit))
+            except Exception:  # a bug in making one entry: the others are still written
+                log.error(
+                    "journal: an entry of %s could not be made:\n%s",
+                    item.mock,
+                    mask_text(traceback.format_exc()),
+                )
+        for outcome in outcomes(self._write_batch, prepared) if prepared else []:
+            if isinstance(outcome, BaseException):
+                log.error("journal: an entry could not be written: %s", mask_text(str(outcome)))
 
     def rewrite(self, mock: str, entry_id: int, entry: dict[str, Any]) -> None:
         """Replace an entry (one recorded while its answer was pending); gone: nothing."""
@@ -567,6 +607,7 @@ class MockStore:
         )
 
     def journal(self, mock: str, limit: int) -> list[dict[str, Any]]:
+        self._written_behind.wait_written()
         db = self._connection()
         db.execute("BEGIN")  # entries and their pieces as of one moment
         try:
@@ -598,6 +639,7 @@ class MockStore:
         return texts
 
     def clear_journal(self, mock: str) -> None:
+        self._written_behind.wait_written()  # what was answered before this is cleared too
         with self._transaction() as db:
             self._delete_journal(db, mock)
 
@@ -612,6 +654,7 @@ class MockStore:
 
     # everything ----------------------------------------------------------------------------
     def reset(self, mock: str) -> None:
+        self._written_behind.wait_written()
         with self._transaction() as db:
             for table in ("datasets", "entities", "rules"):
                 db.execute(f"DELETE FROM {table} WHERE mock=?", (mock,))
