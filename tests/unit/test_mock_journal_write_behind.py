@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -160,3 +161,45 @@ def test_a_writer_that_ended_when_idle_is_started_again(tmp_path: Path, monkeypa
     behind.put(2)
     behind.wait_written()
     assert batches == [[1], [2]]
+
+
+def _hand_in_after_fork(behind: WriteBehind[str]) -> None:
+    behind.put("child")
+    behind.wait_written()
+
+
+def test_a_forked_child_writes_on_its_own_even_if_the_fork_caught_a_lock(tmp_path: Path) -> None:
+    lines = tmp_path / "lines"
+    behind: WriteBehind[str] = WriteBehind(_append_slowly(lines, 0), tmp_path / "progress")
+    behind.put("parent")
+    behind.wait_written()
+    holding, forked = threading.Event(), threading.Event()
+
+    def hold_the_lock() -> None:  # another thread of the parent holds it at the fork
+        with behind._changed:
+            holding.set()
+            forked.wait(WAIT_S)
+
+    holder = in_thread(hold_the_lock)
+    assert holding.wait(WAIT_S)
+    child = multiprocessing.get_context("fork").Process(target=_hand_in_after_fork, args=(behind,))
+    child.start()
+    forked.set()
+    holder.result(timeout=WAIT_S)
+    child.join(WAIT_S)
+    if child.is_alive():  # stuck on the lock: not left behind
+        child.kill()
+    assert child.exitcode == 0
+    assert _written(lines) == ["parent", "child"]
+
+
+def test_a_process_that_starts_clears_the_slots_of_the_dead(tmp_path: Path) -> None:
+    progress = tmp_path / "progress"
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    earlier: WriteBehind[int] = WriteBehind(lambda items: None, progress)
+    write_behind._SLOT.pack_into(earlier._map, 0, finished.pid, 5, 0)  # died with 5 unwritten
+    later: WriteBehind[int] = WriteBehind(lambda items: None, progress)
+    later.put(1)
+    later.wait_written()
+    assert [pid for pid, _, _ in later._slots() if pid] == [os.getpid()]
