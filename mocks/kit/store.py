@@ -53,7 +53,6 @@ import orjson
 
 from contracts.privacy import mask_text
 from mocks.kit import pieces
-from mocks.kit.group_commit import GroupCommit, outcomes
 from mocks.kit.locks import ProcessesLock
 from mocks.kit.versions import SharedVersion
 from mocks.kit.write_behind import WriteBehind
@@ -253,7 +252,6 @@ class MockStore:
         self._known_pieces: dict[str, tuple[int, dict[str, int]]] = {}
         # digests of journal pieces this process has seen, stored or not
         self._seen_pieces: set[str] = set()
-        self._journal_writes = GroupCommit(self._write_batch)
         self._written_behind: WriteBehind[_Later] = WriteBehind(
             self._write_later, path.with_name(path.name + ".journal-progress")
         )
@@ -458,12 +456,11 @@ class MockStore:
     # A mock's answered exchanges are written behind (record_soon, write_behind.py): made and
     # written by the process's journal writer, those of the last moment in one transaction;
     # reading and clearing wait for every process's writer. An entry still pending (a hang) is
-    # recorded at once for its id, with those other threads record at the same moment
-    # (group_commit.py). Either way an entry is made ready to write (masked pieces taken out,
-    # digests, JSON) before the writers' lock.
+    # recorded at once, for its id. Either way an entry is made ready to write (masked pieces
+    # taken out, digests, JSON) before the writers' lock.
     def record(self, mock: str, entry: dict[str, Any], limit: int) -> int:
         """The entry's id, for `rewrite`, once the entry is committed (readable at once)."""
-        return self._journal_writes.submit(self._prepared(mock, entry, limit))
+        return self._write_batch([self._prepared(mock, entry, limit)])[0]
 
     def record_soon(self, mock: str, build: Callable[[], dict[str, Any]], limit: int) -> None:
         """Journal the entry `build()` makes, written behind by this process's journal writer
@@ -482,9 +479,16 @@ class MockStore:
                     item.mock,
                     mask_text(traceback.format_exc()),
                 )
-        for outcome in outcomes(self._write_batch, prepared) if prepared else []:
-            if isinstance(outcome, BaseException):
-                log.error("journal: an entry could not be written: %s", mask_text(str(outcome)))
+        if not prepared:
+            return
+        try:
+            self._write_batch(prepared)
+        except Exception:  # one bad entry must not take the others with it: each on its own
+            for entry in prepared:
+                try:
+                    self._write_batch([entry])
+                except Exception as exc:
+                    log.error("journal: an entry could not be written: %s", mask_text(str(exc)))
 
     def rewrite(self, mock: str, entry_id: int, entry: dict[str, Any]) -> None:
         """Replace an entry (one recorded while its answer was pending); gone: nothing."""
@@ -515,7 +519,7 @@ class MockStore:
         )
 
     def _write_batch(self, batch: list[_Prepared]) -> list[int]:
-        """Write the entries in one transaction (see group_commit.py); their ids."""
+        """Write the entries in one transaction; their ids."""
         with self._journal_transaction() as db:
             known = {mock: self._known(db, mock) for mock in {p.mock for p in batch}}
             ids = [self._write_entry(db, p, None, known[p.mock]) for p in batch]
