@@ -40,6 +40,9 @@ def run_smoke(scenario: Path, tmp_path: Path, *flags: str) -> tuple[list[dict[st
             measured += ("trivial",)
             assert "gateway_overhead_trivials" in case, case
             assert "direct_trivial_throughput_pct" in case, case
+            # --smoke keeps the two alternating rounds: each one's ratios beside the run's
+            for key in ("gateway_direct_throughput_pct", "direct_trivial_throughput_pct"):
+                assert len(case[f"{key}_by_round"]) == 2, case
         for variant in measured:
             assert case[variant]["requests"] > 0, case["title"]
             assert case[variant]["errors"] == 0, (case["title"], case[variant]["error_kinds"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,7 +123,9 @@ class Throughput:
                 block(variant, on, args.warmup)
             for round_no in range(args.rounds):
                 for variant, on in targets if round_no % 2 == 0 else targets[::-1]:
-                    results[variant.name].add(block(variant, on, per_block_s))
+                    measured = block(variant, on, per_block_s)
+                    results[variant.name].add(measured)
+                    results[variant.name].round_rates.append(measured.rate)
         finally:
             for group in sessions.values():
                 for session in group:
@@ -139,7 +142,7 @@ class Throughput:
             ok = pct >= self.min_ratio_pct
             line += against(f">= {self.min_ratio_pct:g} %", ok)
             numbers.update(throughput_target_pct=self.min_ratio_pct, meets_target=ok)
-        lines = [line]
+        lines = [line + by_round(numbers, "gateway_direct_throughput_pct", _pct, gateway, direct)]
         if trivial is not None and trivial.rate and direct.rate and gateway.rate:
             lines += self._against_trivial(direct, gateway, trivial, numbers)
         lines.append(
@@ -160,8 +163,8 @@ class Throughput:
     ) -> list[str]:
         """The mock's throughput as a share of the ceiling, and the gateway's own time per
         request at saturation in trivial requests: (1/gateway - 1/direct) / (1/trivial)."""
-        mock_pct = direct.rate / trivial.rate * 100
-        overhead = (1 / gateway.rate - 1 / direct.rate) * trivial.rate
+        mock_pct = _pct(direct.rate, trivial.rate)
+        overhead = _overhead(gateway.rate, direct.rate, trivial.rate)
         mock_line = f"  direct/trivial throughput: {mock_pct:.1f} %"
         overhead_line = (
             f"  gateway overhead: {overhead:.2f} trivial requests "
@@ -179,7 +182,38 @@ class Throughput:
             ok = overhead <= self.max_overhead_trivials
             overhead_line += against(f"<= {self.max_overhead_trivials:g}", ok)
             numbers.update(overhead_target_trivials=self.max_overhead_trivials, overhead_meets=ok)
+        mock_line += by_round(numbers, "direct_trivial_throughput_pct", _pct, direct, trivial)
+        overhead_line += by_round(
+            numbers, "gateway_overhead_trivials", _overhead, gateway, direct, trivial, digits=2
+        )
         return [mock_line, overhead_line]
+
+
+def _pct(rate: float, of: float) -> float:
+    return rate / of * 100
+
+
+def _overhead(gateway: float, direct: float, trivial: float) -> float:
+    """The gateway's own time per request at saturation, in trivial requests."""
+    return (1 / gateway - 1 / direct) * trivial
+
+
+def by_round(
+    numbers: dict[str, Any],
+    key: str,
+    ratio: Callable[..., float],
+    *results: Result,
+    digits: int = 1,
+) -> str:
+    """The ratio of each round's blocks alone (measured back to back, so they saw the same
+    machine), added to `numbers` as `<key>_by_round`; printed when there are several, so that a
+    reader sees how far the run's one figure can be trusted."""
+    rounds = zip(*(r.round_rates for r in results), strict=True)
+    values = [round(ratio(*rates), digits) for rates in rounds if all(rates)]
+    numbers[f"{key}_by_round"] = values
+    if len(values) < 2:
+        return ""
+    return "; by round: " + ", ".join(f"{v:g}" for v in values)
 
 
 @dataclass(frozen=True)

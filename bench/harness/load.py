@@ -125,6 +125,9 @@ class Result:
     machine_cpu_s: float | None = 0.0  # every process on the box, this one and the server too
     # wrk times each request of a sequence, not the sequence: a latency is one of its requests
     latency_per_step: bool = False
+    # under load: the rate of each round's block, in the order measured (`add` leaves it alone:
+    # it also sums the parts of one block)
+    round_rates: list[float] = field(default_factory=list)
 
     @property
     def requests(self) -> int:
