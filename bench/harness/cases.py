@@ -123,9 +123,7 @@ class Throughput:
                 block(variant, on, args.warmup)
             for round_no in range(args.rounds):
                 for variant, on in targets if round_no % 2 == 0 else targets[::-1]:
-                    measured = block(variant, on, per_block_s)
-                    results[variant.name].add(measured)
-                    results[variant.name].round_rates.append(measured.rate)
+                    results[variant.name].add_round(block(variant, on, per_block_s))
         finally:
             for group in sessions.values():
                 for session in group:

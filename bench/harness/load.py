@@ -125,8 +125,7 @@ class Result:
     machine_cpu_s: float | None = 0.0  # every process on the box, this one and the server too
     # wrk times each request of a sequence, not the sequence: a latency is one of its requests
     latency_per_step: bool = False
-    # under load: the rate of each round's block, in the order measured (`add` leaves it alone:
-    # it also sums the parts of one block)
+    # under load: the rate of each round's block, in the order measured (see add_round)
     round_rates: list[float] = field(default_factory=list)
 
     @property
@@ -156,6 +155,12 @@ class Result:
         self.client_cpu_s += other.client_cpu_s
         self.server_cpu_s = plus(self.server_cpu_s, other.server_cpu_s)
         self.machine_cpu_s = plus(self.machine_cpu_s, other.machine_cpu_s)
+
+    def add_round(self, block: Result) -> None:
+        """Add a round's whole block and keep its rate; `add` alone sums the parts of one
+        block, such as the Python generator's threads."""
+        self.add(block)
+        self.round_rates.append(block.rate)
 
     def cores(self, seconds: float | None) -> float | None:
         """CPU seconds as cores busy on average over the measured time."""

@@ -20,9 +20,7 @@ def measured(name: str, *rates: float) -> Result:
     """A variant measured in one-second blocks at these rates, as Throughput.measure sums it."""
     result = Result(name)
     for rate in rates:
-        block = Result(name, ok=int(rate), elapsed_s=1.0)
-        result.add(block)
-        result.round_rates.append(block.rate)
+        result.add_round(Result(name, ok=int(rate), elapsed_s=1.0))
     return result
 
 
